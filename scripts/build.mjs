@@ -1,0 +1,40 @@
+// Builds the GJS bundles with esbuild and the declarations with tsc.
+//   dist/kaa.js         the library (ESM, for `gjs -m`), from src/index.ts
+//   dist/kaa-worker.js  the worker host, from src/workers/host.ts
+//   dist/types/         the TypeScript declarations (dist/types/index.d.ts)
+// Usage: node scripts/build.mjs [--no-types] [--outdir DIR]  (DIR defaults to dist/)
+import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The esbuild options every GJS bundle shares (GJS 1.74 = SpiderMonkey 102). */
+export const gjsBundleOptions = {
+    bundle: true,
+    format: 'esm',
+    target: 'firefox102',
+    platform: 'neutral',
+    external: ['gi://*', 'resource://*', 'file://*', 'system', 'gettext', 'cairo', 'console'],
+    logLevel: 'warning',
+    legalComments: 'none',
+};
+
+async function main() {
+    const args = process.argv.slice(2);
+    const at = args.indexOf('--outdir');
+    const outdir = at >= 0 ? resolve(args[at + 1]) : join(root, 'dist');
+    const entries = [['src/index.ts', 'kaa.js'], ['src/workers/host.ts', 'kaa-worker.js']];
+    for (const [from, to] of entries) {
+        if (!existsSync(join(root, from)))
+            continue;
+        await build({ ...gjsBundleOptions, entryPoints: [join(root, from)], outfile: join(outdir, to), sourcemap: 'linked' });
+    }
+    if (!args.includes('--no-types'))
+        execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', join(root, 'tsconfig.json'), '--outDir', join(outdir, 'types')], { stdio: 'inherit' });
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url))
+    await main();

@@ -1,0 +1,134 @@
+// The gjs side of the spec runner: runs ONE bundled spec file under
+// jasmine-core 5.x and reports every event as a JSON line on fd 3.
+//
+//   gjs -m test/runner/host.js BUNDLE.js [--timeout MS] [--filter REGEX]
+//
+// GJS 1.74 rules this file follows (DESIGN.md §1, GJS-NOTES §3.3):
+// - the GLib main loop is started synchronously at module top level, never
+//   from a promise continuation, and the spec bundle is imported from a GLib
+//   callback;
+// - jasmine's `clearStack` runs through `queueMicrotask`, which is shimmed
+//   here as a GLib idle callback, so specs start from GLib callbacks and may
+//   run nested kaa loops (`wait()`, `main.loop()`) synchronously;
+// - events go through a synchronous Gio stream on fd 3, so nothing is lost if
+//   the process is killed by the orchestrator's watchdog.
+import GLib from 'gi://GLib';
+import Gio from 'gi://Gio';
+import system from 'system';
+
+const args = ARGV.slice();
+const bundle = args.shift();
+let timeoutMs = 20000;
+let filter = null;
+while (args.length) {
+    const opt = args.shift();
+    if (opt === '--timeout')
+        timeoutMs = Number(args.shift());
+    else if (opt === '--filter')
+        filter = new RegExp(args.shift());
+    else
+        throw new Error(`host.js: unknown option ${opt}`);
+}
+
+const events = new Gio.UnixOutputStream({ fd: 3, close_fd: false });
+const encoder = new TextEncoder();
+function send(event) {
+    events.write_all(encoder.encode(`${JSON.stringify(event)}\n`), null);
+}
+
+// The two shims jasmine-core 5 needs on GJS 1.74.
+const errorListeners = new Set();
+globalThis.queueMicrotask = fn => {
+    GLib.idle_add(GLib.PRIORITY_DEFAULT, () => {
+        fn();
+        return GLib.SOURCE_REMOVE;
+    });
+};
+globalThis.addEventListener = (type, listener) => {
+    if (type === 'error')
+        errorListeners.add(listener);
+};
+globalThis.removeEventListener = (type, listener) => {
+    if (type === 'error')
+        errorListeners.delete(listener);
+};
+
+const jasmineDir = GLib.build_filenamev([
+    GLib.path_get_dirname(GLib.filename_from_uri(import.meta.url)[0]),
+    '..', '..', 'node_modules', 'jasmine-core', 'lib', 'jasmine-core',
+]);
+imports.searchPath.unshift(jasmineDir);
+const jasmineRequire = imports.jasmine.getJasmineRequireObj();
+imports.searchPath.shift();
+
+const jasmine = jasmineRequire.core(jasmineRequire);
+const env = jasmine.getEnv();
+env.configure({
+    random: false,
+    specFilter: spec => !filter || filter.test(spec.getFullName()),
+});
+jasmine.DEFAULT_TIMEOUT_INTERVAL = timeoutMs;
+Object.assign(globalThis, jasmineRequire.interface(jasmine, env));
+
+const failuresOf = result => (result.failedExpectations ?? []).map(f => ({
+    message: f.message,
+    stack: f.stack ?? '',
+}));
+
+let failed = false;
+env.addReporter({
+    jasmineStarted: info => send({ type: 'start', total: info.totalSpecsDefined }),
+    specStarted: result => send({ type: 'specStarted', name: result.fullName }),
+    specDone: result => {
+        if (result.status === 'failed')
+            failed = true;
+        send({
+            type: 'specDone',
+            name: result.fullName,
+            status: result.status,
+            failures: failuresOf(result),
+            ms: result.duration ?? null,
+        });
+    },
+    suiteDone: result => {
+        if (result.failedExpectations?.length) {
+            failed = true;
+            send({ type: 'suiteError', name: result.fullName, failures: failuresOf(result) });
+        }
+    },
+    jasmineDone: result => {
+        if (result.failedExpectations?.length) {
+            failed = true;
+            send({ type: 'suiteError', name: 'top level', failures: failuresOf(result) });
+        }
+        send({ type: 'done', status: result.overallStatus, reason: result.incompleteReason ?? null });
+        GLib.idle_add(GLib.PRIORITY_LOW, () => {
+            loop.quit();
+            return GLib.SOURCE_REMOVE;
+        });
+    },
+});
+
+const loop = new GLib.MainLoop(null, false);
+GLib.idle_add(GLib.PRIORITY_DEFAULT, () => {
+    if (!GLib.path_is_absolute(bundle)) {
+        printerr(`host.js: the bundle path must be absolute (got ${bundle})`);
+        system.exit(2);
+    }
+    import(GLib.filename_to_uri(bundle, null)).then(
+        () => GLib.idle_add(GLib.PRIORITY_DEFAULT, () => {
+            env.execute();
+            return GLib.SOURCE_REMOVE;
+        }),
+        error => {
+            globalThis.describe(GLib.getenv('KAA_SPEC_FILE') ?? GLib.path_get_basename(bundle), () => {
+                globalThis.it('did not import correctly', () => {
+                    throw error;
+                });
+            });
+            env.execute();
+        });
+    return GLib.SOURCE_REMOVE;
+});
+loop.run();
+system.exit(failed ? 1 : 0);

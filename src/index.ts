@@ -5,3 +5,30 @@
 
 /** The version of this kaa build. */
 export const VERSION = '0.1.0';
+
+// notifier: signals, callables, errors
+export { Signal, Signals } from './notifier/signals.js';
+export type {
+    SignalHandler, SignalMethod, SignalMethodName, SignalChangedHook, SignalMap, SignalsItem,
+    SignalsConstructor, EmissionValue, SignalInProgress, InProgressTypes, CombinatorOptions,
+} from './notifier/signals.js';
+export { Callable, WeakCallable } from './notifier/callable.js';
+export type { AnyFunction, MethodName, WeakMethod } from './notifier/callable.js';
+export {
+    CallableError, SystemExit, InProgressAborted, TimeoutException, WorkerError, SocketError,
+} from './notifier/errors.js';
+export type { KaaErrorOptions, InProgressAbortedOptions, WorkerErrorOptions } from './notifier/errors.js';
+
+// notifier: the main loop
+export { main, signals } from './notifier/loop.js';
+export type { RunOptions, LoopStatistics, InitOptions } from './notifier/loop.js';
+export type { BackendName, GlobalSignals } from './notifier/state.js';
+
+// timers
+export {
+    Timer, OneShotTimer, WeakTimer, WeakOneShotTimer, AtTimer, OneShotAtTimer, nextAtTime,
+    timed, POLICY_MANY, POLICY_ONCE, POLICY_RESTART,
+} from './timers.js';
+export type {
+    TimerCallback, TimerStartOptions, AtTimerSpec, TimedFunction, TimedOptions, TimedPolicy, TimedWrapper, TimerClass,
+} from './timers.js';

@@ -70,6 +70,37 @@ env.configure({
 jasmine.DEFAULT_TIMEOUT_INTERVAL = timeoutMs;
 Object.assign(globalThis, jasmineRequire.interface(jasmine, env));
 
+// jasmine 5 runs spec bodies from promise continuations (its runner is
+// async), where a blocking GLib loop cannot run promise reactions on GJS 1.74.
+// A synchronous spec or hook body is therefore started from a GLib idle
+// callback instead, so it may drive nested kaa loops (`main.loop()`, `wait()`).
+// Async bodies and `done`-style bodies run as jasmine calls them.
+function fromGLibCallback(fn) {
+    if (typeof fn !== 'function' || fn.length > 0 || fn.constructor.name === 'AsyncFunction')
+        return fn;
+    const wrapped = function (done) {
+        GLib.idle_add(GLib.PRIORITY_DEFAULT, () => {
+            let result;
+            try {
+                result = fn.call(this);
+            } catch (error) {
+                done.fail(error);
+                return GLib.SOURCE_REMOVE;
+            }
+            if (result && typeof result.then === 'function')
+                result.then(() => done(), error => done.fail(error));
+            else
+                done();
+            return GLib.SOURCE_REMOVE;
+        });
+    };
+    return wrapped;
+}
+for (const name of ['it', 'fit', 'beforeEach', 'afterEach', 'beforeAll', 'afterAll']) {
+    const original = globalThis[name];
+    globalThis[name] = (...args) => original(...args.map(a => fromGLibCallback(a)));
+}
+
 const failuresOf = result => (result.failedExpectations ?? []).map(f => ({
     message: f.message,
     stack: f.stack ?? '',

@@ -1,0 +1,23 @@
+/**
+ * The backend contract: how a loop is prepared and who drives it.
+ * `generic` and `gtk` are driven by kaa (`main.run()` iterates the default
+ * context); `thread` is driven by a host that owns the loop.
+ */
+import type { BackendName } from '../state.js';
+
+/** Options of `main.init()`. */
+export interface InitOptions {
+    /** Drop deferred calls queued before this init. */
+    reset?: boolean;
+    /** `thread` backend: runs `fn` inside the host loop. Default: a GLib idle callback. */
+    handler?: (fn: () => void) => void;
+    /** `thread` backend: called when kaa wants the program to end (stop(), SIGTERM). */
+    shutdown?: () => void;
+}
+
+/** A way of driving the loop. */
+export interface Backend {
+    readonly name: BackendName;
+    /** Prepares the backend; throws if it cannot (e.g. GTK without a display). */
+    setUp(options: InitOptions): void;
+}

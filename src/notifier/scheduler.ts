@@ -1,0 +1,311 @@
+/**
+ * The timer scheduler and the deferred-call queue.
+ *
+ * All kaa timers share ONE GLib timeout source, aimed at the earliest
+ * deadline of a binary heap (GJS 1.74 keeps every pending GLib closure in a
+ * vector removed by linear scan: 100k GLib timeouts take seconds; a heap
+ * behind one source does not). The source is re-aimed only when the earliest
+ * deadline moves earlier, when the heap empties (no idle wakeups), or after
+ * it fired. Entries with equal deadlines fire in the order they were added;
+ * one dispatch fires every entry that was due when it began, but never an
+ * entry added during that dispatch (a zero-delay timer restarted from its own
+ * callback fires in the next iteration, so IO is never starved).
+ *
+ * Two GLib facts this file handles:
+ * - GLib never re-dispatches a source that is dispatching, so a nested loop
+ *   started from a timer callback would see no timers: {@link Scheduler.nestedLoop}
+ *   arms a fresh source for it.
+ * - GJS 1.74 may refuse to run the source's callback during an incremental
+ *   GC, and GLib then drops the source: {@link Scheduler.verify} (called by the
+ *   loop after each iteration) re-arms it when the earliest deadline is overdue.
+ */
+import GLib from 'gi://GLib';
+import { msUntil, now } from './clock.js';
+import { addIdle, addTimeout, addTimeoutSeconds, forgetSource, removeSource, reportException, sourceExists } from './sources.js';
+
+/** What the scheduler holds: a deadline (monotonic seconds) and what to do then. */
+export interface ScheduledEntry {
+    /** When to fire, in seconds on the monotonic clock (see `clock.now()`). */
+    deadline: number;
+    /** Called once when the deadline passes; the entry is no longer scheduled then. */
+    fire(): void;
+    /** Position in the heap; -1 when not scheduled. Managed by the scheduler. */
+    heapIndex: number;
+    /** Insertion order, for stable ordering of equal deadlines. Managed by the scheduler. */
+    seq: number;
+}
+
+const before = (a: ScheduledEntry, b: ScheduledEntry) =>
+    a.deadline < b.deadline || (a.deadline === b.deadline && a.seq < b.seq);
+
+/** A heap of deadlines behind a single GLib timeout source. */
+export class Scheduler {
+    readonly #heap: ScheduledEntry[] = [];
+    readonly #coarse: boolean;
+    #seq = 0;
+    #sourceId = 0;
+    /** The deadline the source is aimed at (Infinity when none). */
+    #aimedAt = Infinity;
+    /** The interval (ms or s) the current source repeats with. */
+    #interval = -1;
+    #dispatchingId = 0;
+
+    /** @param coarse - use whole-second GLib timeouts (grouped by GLib to save power). */
+    constructor(coarse = false) {
+        this.#coarse = coarse;
+    }
+
+    /** The number of scheduled entries. */
+    get size(): number {
+        return this.#heap.length;
+    }
+
+    /** The id of the GLib source behind the heap (0 when none); for diagnostics and tests. */
+    get sourceId(): number {
+        return this.#sourceId;
+    }
+
+    /** The earliest deadline, or Infinity. */
+    get next(): number {
+        return this.#heap.length ? this.#heap[0].deadline : Infinity;
+    }
+
+    /** Schedules `entry` at `entry.deadline`. An entry is scheduled at most once. */
+    add(entry: ScheduledEntry): void {
+        if (entry.heapIndex >= 0)
+            throw new Error('kaa scheduler: entry is already scheduled');
+        entry.seq = this.#seq++;
+        entry.heapIndex = this.#heap.length;
+        this.#heap.push(entry);
+        this.#up(entry.heapIndex);
+        if (entry.heapIndex === 0 && entry.deadline < this.#aimedAt && !this.#dispatchingId)
+            this.#aim();
+    }
+
+    /** Unschedules `entry`; returns false if it was not scheduled. */
+    remove(entry: ScheduledEntry): boolean {
+        const i = entry.heapIndex;
+        if (i < 0)
+            return false;
+        const last = this.#heap.pop() as ScheduledEntry;
+        entry.heapIndex = -1;
+        if (last !== entry) {
+            this.#heap[i] = last;
+            last.heapIndex = i;
+            this.#down(i);
+            this.#up(last.heapIndex);
+        }
+        if (!this.#heap.length && !this.#dispatchingId)
+            this.#disarm();
+        return true;
+    }
+
+    /** Called by the loop when a nested loop begins: a dispatching source cannot fire again until it returns. */
+    nestedLoop(): void {
+        if (!this.#dispatchingId)
+            return;
+        const wasCurrent = this.#sourceId === this.#dispatchingId;
+        this.#dispatchingId = 0;
+        if (wasCurrent) {
+            this.#sourceId = 0;
+            this.#aimedAt = Infinity;
+            if (this.#heap.length)
+                this.#aim();
+        }
+    }
+
+    /** Called by the loop after an iteration: re-arms the source if GJS dropped its callback. */
+    verify(): void {
+        if (!this.#heap.length || this.#dispatchingId || this.#heap[0].deadline > now())
+            return;
+        if (this.#sourceId && sourceExists(this.#sourceId))
+            return;
+        forgetSource(this.#sourceId);
+        this.#sourceId = 0;
+        this.#aimedAt = Infinity;
+        this.#aim();
+    }
+
+    #aim(): void {
+        if (this.#sourceId)
+            removeSource(this.#sourceId);
+        const deadline = this.#heap[0].deadline;
+        this.#aimedAt = deadline;
+        if (this.#coarse) {
+            this.#interval = Math.max(1, Math.ceil(deadline - now()));
+            this.#sourceId = addTimeoutSeconds(this.#interval, this.#onTimeout, GLib.PRIORITY_DEFAULT, 'timers-coarse');
+        } else {
+            this.#interval = msUntil(deadline);
+            this.#sourceId = addTimeout(this.#interval, this.#onTimeout, GLib.PRIORITY_DEFAULT, 'timers');
+        }
+    }
+
+    #disarm(): void {
+        if (this.#sourceId)
+            removeSource(this.#sourceId);
+        this.#sourceId = 0;
+        this.#aimedAt = Infinity;
+    }
+
+    readonly #onTimeout = (): boolean => {
+        const id = this.#sourceId;
+        const outer = this.#dispatchingId;
+        this.#dispatchingId = id;
+        try {
+            this.#fireDue();
+        } finally {
+            this.#dispatchingId = outer;
+        }
+        if (this.#sourceId !== id)
+            return false;
+        if (!this.#heap.length) {
+            this.#sourceId = 0;
+            this.#aimedAt = Infinity;
+            return false;
+        }
+        const deadline = this.#heap[0].deadline;
+        const interval = this.#coarse ? Math.max(1, Math.ceil(deadline - now())) : msUntil(deadline);
+        if (interval === this.#interval) {
+            this.#aimedAt = deadline;
+            return true;
+        }
+        this.#sourceId = 0;
+        this.#aim();
+        return false;
+    };
+
+    #fireDue(): void {
+        const t = now();
+        const limit = this.#seq;
+        const heap = this.#heap;
+        while (heap.length && heap[0].deadline <= t && heap[0].seq < limit) {
+            const entry = heap[0];
+            this.remove(entry);
+            try {
+                entry.fire();
+            } catch (error) {
+                reportException(error);
+            }
+        }
+    }
+
+    #up(i: number): void {
+        const heap = this.#heap;
+        const entry = heap[i];
+        while (i > 0) {
+            const p = (i - 1) >> 1;
+            if (!before(entry, heap[p]))
+                break;
+            heap[i] = heap[p];
+            heap[i].heapIndex = i;
+            i = p;
+        }
+        heap[i] = entry;
+        entry.heapIndex = i;
+    }
+
+    #down(i: number): void {
+        const heap = this.#heap;
+        const n = heap.length;
+        const entry = heap[i];
+        for (;;) {
+            let c = 2 * i + 1;
+            if (c >= n)
+                break;
+            if (c + 1 < n && before(heap[c + 1], heap[c]))
+                c++;
+            if (!before(heap[c], entry))
+                break;
+            heap[i] = heap[c];
+            heap[i].heapIndex = i;
+            i = c;
+        }
+        heap[i] = entry;
+        entry.heapIndex = i;
+    }
+}
+
+/** The scheduler every kaa timer uses. */
+export const scheduler = new Scheduler();
+/** The scheduler of `{coarse: true}` timers (whole seconds, grouped by GLib). */
+export const coarseScheduler = new Scheduler(true);
+
+/** Deferred calls: run once, from the loop, in the next iteration, in the order queued. */
+class DeferredQueue {
+    #queue: (() => void)[] = [];
+    #sourceId = 0;
+    #draining = false;
+
+    get size(): number {
+        return this.#queue.length;
+    }
+
+    push(fn: () => void): void {
+        this.#queue.push(fn);
+        if (!this.#sourceId)
+            this.#sourceId = addIdle(this.#drain, GLib.PRIORITY_DEFAULT, 'deferred');
+    }
+
+    clear(): void {
+        this.#queue = [];
+        if (this.#sourceId && !this.#draining)
+            removeSource(this.#sourceId);
+        if (!this.#draining)
+            this.#sourceId = 0;
+    }
+
+    nestedLoop(): void {
+        if (this.#draining) {
+            this.#draining = false;
+            this.#sourceId = 0;
+            if (this.#queue.length)
+                this.#sourceId = addIdle(this.#drain, GLib.PRIORITY_DEFAULT, 'deferred');
+        }
+    }
+
+    verify(): void {
+        if (this.#queue.length && !this.#draining && !sourceExists(this.#sourceId)) {
+            forgetSource(this.#sourceId);
+            this.#sourceId = addIdle(this.#drain, GLib.PRIORITY_DEFAULT, 'deferred');
+        }
+    }
+
+    readonly #drain = (): boolean => {
+        const id = this.#sourceId;
+        const batch = this.#queue;
+        this.#queue = [];
+        this.#draining = true;
+        try {
+            for (let i = 0; i < batch.length; i++) {
+                try {
+                    batch[i]();
+                } catch (error) {
+                    reportException(error);
+                }
+            }
+        } finally {
+            this.#draining = false;
+        }
+        if (this.#sourceId !== id)
+            return false;
+        if (this.#queue.length)
+            return true;
+        this.#sourceId = 0;
+        return false;
+    };
+}
+
+/** The deferred-call queue (`kaa.main` runs these before sleeping again). */
+export const deferred = new DeferredQueue();
+
+/**
+ * Runs `fn` from the main loop in its next iteration (after the current
+ * callback returns). Exceptions go to `kaa.signals.exception`.
+ * @example
+ * defer(() => print('later'));
+ */
+export function defer(fn: () => void): void {
+    if (typeof fn !== 'function')
+        throw new TypeError(`defer(): \`fn\` must be a function (got ${typeof fn})`);
+    deferred.push(fn);
+}

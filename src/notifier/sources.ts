@@ -1,0 +1,156 @@
+/**
+ * The one place kaa adds GLib sources to the default main context.
+ *
+ * Every GLib callback kaa installs is wrapped here, so that:
+ * - GLib's `SOURCE_CONTINUE`/`SOURCE_REMOVE` never reaches other code: a
+ *   wrapped function returns `true` to keep its source, `false` to remove it;
+ * - an exception never escapes into GJS (which would only log it and remove
+ *   the source): it goes to {@link reportException}, i.e. `kaa.signals.exception`;
+ * - the loop can tell whether an iteration dispatched kaa work (the `step`
+ *   signal) and how many sources kaa holds (`statistics()`, the leak checks);
+ * - a source whose callback GJS 1.74 refused to run (it does that during an
+ *   incremental GC, and GLib then removes the source) can be detected with
+ *   {@link sourceExists} and re-armed by its owner.
+ *
+ * Source ids are kept; `GLib.Source` objects are never held in JS (GJS frees
+ * their wrappers only at GC).
+ */
+import GLib from 'gi://GLib';
+import { SystemExit } from './errors.js';
+import { logException } from './log.js';
+import { state } from './state.js';
+
+const context = GLib.MainContext.default();
+const live = new Map<number, string>();
+
+/** How many kaa callbacks GLib has dispatched so far; the loop diffs it per iteration. */
+export const counters = {
+    dispatches: 0,
+    /** kaa callbacks running now (nested). */
+    depth: 0,
+    /** Set by the loop: called after a kaa callback dispatched by a host-owned loop. */
+    onHostDispatch: null as (() => void) | null,
+};
+
+/**
+ * Routes an exception that escaped a kaa callback: a `SystemExit` stops the
+ * loop with its code; anything else is emitted on `kaa.signals.exception`,
+ * and if no handler returned `false` it becomes the loop's pending error
+ * (the running loop stops and rethrows it), or is logged when no kaa loop runs.
+ */
+export function reportException(error: unknown): void {
+    if (error instanceof SystemExit) {
+        state.requestStop(error.code);
+        return;
+    }
+    let handled = false;
+    try {
+        handled = state.signals.exception.count > 0 && !state.signals.exception.emit(error);
+    } catch (e) {
+        if (e instanceof SystemExit) {
+            state.requestStop(e.code);
+            return;
+        }
+        logException(e, 'kaa: an exception handler threw');
+    }
+    if (handled)
+        return;
+    if (state.running || state.depth > 0)
+        state.setPendingError(error);
+    else
+        logException(error, 'kaa: unhandled exception in a callback (no kaa loop is running)');
+}
+
+function guard<A extends unknown[]>(fn: (...args: A) => boolean): { id: number; call: (...args: A) => boolean } {
+    const record = { id: 0, call: (..._args: A): boolean => false };
+    record.call = (...args: A): boolean => {
+        counters.dispatches++;
+        counters.depth++;
+        let keep = false;
+        try {
+            keep = fn(...args) === true;
+        } catch (error) {
+            reportException(error);
+        } finally {
+            counters.depth--;
+        }
+        if (counters.depth === 0 && state.depth === 0)
+            counters.onHostDispatch?.();
+        if (!keep)
+            live.delete(record.id);
+        return keep;
+    };
+    return record;
+}
+
+function track(kind: string, record: { id: number }, id: number): number {
+    record.id = id;
+    live.set(id, kind);
+    return id;
+}
+
+/** Adds a timeout of `ms` milliseconds; `fn` returns true to fire again after another `ms`. */
+export function addTimeout(ms: number, fn: () => boolean, priority = GLib.PRIORITY_DEFAULT, kind = 'timeout'): number {
+    const r = guard(fn);
+    return track(kind, r, GLib.timeout_add(priority, ms, r.call));
+}
+
+/** Adds a whole-second timeout (GLib groups these across processes to save power). */
+export function addTimeoutSeconds(seconds: number, fn: () => boolean, priority = GLib.PRIORITY_DEFAULT, kind = 'timeout-seconds'): number {
+    const r = guard(fn);
+    return track(kind, r, GLib.timeout_add_seconds(priority, seconds, r.call));
+}
+
+/** Adds an idle source: `fn` runs when nothing of higher priority is ready. */
+export function addIdle(fn: () => boolean, priority = GLib.PRIORITY_DEFAULT_IDLE, kind = 'idle'): number {
+    const r = guard(fn);
+    return track(kind, r, GLib.idle_add(priority, r.call));
+}
+
+/** Watches a file descriptor (`GLib.unix_fd_add_full`); `fn` gets the ready condition. */
+export function addFdWatch(fd: number, condition: GLib.IOCondition, fn: (condition: GLib.IOCondition) => boolean,
+    priority = GLib.PRIORITY_DEFAULT, kind = 'fd'): number {
+    const r = guard((_fd: number, cond: GLib.IOCondition) => fn(cond));
+    return track(kind, r, GLib.unix_fd_add_full(priority, fd, condition, r.call));
+}
+
+/** Watches a child (`GLib.child_watch_add`; the child must not be reaped elsewhere). `fn` gets the raw wait status. */
+export function addChildWatch(pid: number, fn: (waitStatus: number) => void, priority = GLib.PRIORITY_DEFAULT, kind = 'child'): number {
+    const r = guard((_pid: number, status: number) => {
+        fn(status);
+        return false;
+    });
+    return track(kind, r, GLib.child_watch_add(priority, pid, r.call));
+}
+
+/** Handles a Unix signal in the loop (`GLib.unix_signal_add`: SIGHUP, SIGINT, SIGTERM, SIGUSR1/2, SIGWINCH). */
+export function addUnixSignal(signum: number, fn: () => boolean, priority = GLib.PRIORITY_HIGH, kind = 'unix-signal'): number {
+    const r = guard(fn);
+    return track(kind, r, GLib.unix_signal_add(priority, signum, r.call));
+}
+
+/** True if the source still exists in the main context (false after GJS dropped its callback). */
+export function sourceExists(id: number): boolean {
+    return id > 0 && context.find_source_by_id(id) !== null;
+}
+
+/** Removes a source kaa added; harmless for ids already gone. */
+export function removeSource(id: number): void {
+    if (!live.delete(id))
+        return;
+    if (sourceExists(id))
+        GLib.source_remove(id);
+}
+
+/** Forgets a source GJS dropped (it no longer exists in GLib). */
+export function forgetSource(id: number): void {
+    live.delete(id);
+}
+
+/** The number of live kaa sources, by kind. */
+export function liveSources(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const kind of live.values())
+        out[kind] = (out[kind] ?? 0) + 1;
+    return out;
+}

@@ -48,9 +48,9 @@ const SCENARIOS = [
     },
     {
         name: 'many-timers', kind: 'script', needs: KAA_LOOP, unit: 's', rate: false,
-        extras: ['max_lateness_ms', 'p99_lateness_ms', 'arm_s', 'cpu_s', 'max_rss_mib'],
+        extras: ['max_lateness_ms', 'p99_lateness_ms', 'max_lateness_after_arm_ms', 'arm_s', 'cpu_s', 'max_rss_mib'],
         peers: { scenario: 'many-timers', lines: [['gjs', 'timeout_add'], ['node', 'setTimeout'], ['twisted', 'callLater']],
-            extras: ['max_lateness_ms'] },
+            extras: ['max_lateness_ms', 'arm_s'] },
     },
     {
         name: 'signal-emit', kind: 'script', needs: ['Signal'], unit: 'emits/s', rate: true,
@@ -332,7 +332,7 @@ async function runScript(sc, opts) {
     return out;
 }
 
-/** Voluntary + involuntary context switches per thread of a process: Map tid -> count. */
+/** Voluntary + involuntary context switches per thread of a process: Map tid -> {n, name}. */
 function switches(pid) {
     const counts = new Map();
     let tids = [];
@@ -344,9 +344,9 @@ function switches(pid) {
     for (const tid of tids) {
         try {
             const status = readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8');
-            const v = /^voluntary_ctxt_switches:\s+(\d+)/m.exec(status);
-            const nv = /^nonvoluntary_ctxt_switches:\s+(\d+)/m.exec(status);
-            counts.set(tid, Number(v?.[1] ?? 0) + Number(nv?.[1] ?? 0));
+            const field = name => Number(new RegExp(`^${name}:\\s+(\\S+)`, 'm').exec(status)?.[1] ?? 0);
+            const name = /^Name:\s+(.*)$/m.exec(status)?.[1] ?? '?';
+            counts.set(tid, { n: field('voluntary_ctxt_switches') + field('nonvoluntary_ctxt_switches'), name });
         } catch {
             // the thread ended meanwhile
         }
@@ -358,7 +358,9 @@ function switches(pid) {
  * Starts each command, waits for its "ready" line (or 15 s), lets it settle
  * 1 s, then counts its context switches over `seconds` (threads started in
  * the window count from 0; threads ended in it are lost, noted by
- * threads_ended) and kills it. The commands run side by side.
+ * threads_ended) and kills it. The commands run side by side. Besides the
+ * total, `main_thread` counts the loop's own thread (tid = pid) alone: the
+ * wakeups of the sources in the loop, without the runtime's helper threads.
  */
 async function idleSwitches(commands, seconds, env = process.env, cwd = root) {
     const watched = commands.map(argv => {
@@ -389,10 +391,17 @@ async function idleSwitches(commands, seconds, env = process.env, cwd = root) {
         if (!ready[i] || !before[i] || !after[i])
             return new Error(`${commands[i].join(' ')}: not running idle (${w.stderr().trim().split('\n').pop() || 'no ready line'})`);
         let total = 0;
-        for (const [tid, n] of after[i])
-            total += n - (before[i].get(tid) ?? 0);
+        let main = 0;
+        const byThread = {};
+        for (const [tid, { n, name }] of after[i]) {
+            const d = n - (before[i].get(tid)?.n ?? 0);
+            total += d;
+            byThread[name] = (byThread[name] ?? 0) + d;
+            if (tid === String(w.child.pid))
+                main = d;
+        }
         const ended = [...before[i].keys()].filter(tid => !after[i].has(tid)).length;
-        return { switches: total, threads: after[i].size, threads_ended: ended };
+        return { switches: total, main_thread: main, threads: after[i].size, threads_ended: ended, by_thread: byThread };
     });
 }
 
@@ -407,7 +416,8 @@ async function runIdle(sc, opts) {
             else
                 got[side].push(r);
         }
-        note(`${sc.name}: round ${round}/${opts.rounds}: kaa ${kaa.switches ?? kaa.message}, raw ${raw.switches ?? raw.message} switches in ${opts.idleSeconds} s`);
+        const said = r => (r instanceof Error ? r.message : `${r.switches} (main thread ${r.main_thread})`);
+        note(`${sc.name}: round ${round}/${opts.rounds}: kaa ${said(kaa)}, raw ${said(raw)} switches in ${opts.idleSeconds} s`);
     }
     if (!got.kaa.length || !got.raw.length)
         return { scenario: sc.name, error: [...new Set(errors)].join('; ') };
@@ -417,7 +427,9 @@ async function runIdle(sc, opts) {
         scenario: sc.name, unit: `switches/${opts.idleSeconds}s`, kaa: tidy(kaa), raw: tidy(raw),
         ratio: kaa > 0 ? tidy(raw / kaa) : null, rounds: Math.min(got.kaa.length, got.raw.length),
         kaa_switches_over_raw: raw > 0 ? tidy(kaa / raw) : null,
+        kaa_main_thread: median(got.kaa.map(r => r.main_thread)), raw_main_thread: median(got.raw.map(r => r.main_thread)),
         kaa_threads: median(got.kaa.map(r => r.threads)), raw_threads: median(got.raw.map(r => r.threads)),
+        kaa_by_thread: got.kaa[got.kaa.length - 1].by_thread, raw_by_thread: got.raw[got.raw.length - 1].by_thread,
     };
     if (kaa === 0)
         out.ratio_note = raw === 0 ? 'both 0 switches' : 'kaa had 0 switches (raw/kaa undefined)';
@@ -425,7 +437,7 @@ async function runIdle(sc, opts) {
         out.failed_runs = errors;
     if (opts.peers)
         Object.assign(out, await runSpawnPeers(sc, opts, async (argvs, env) => idleSwitches(argvs, opts.idleSeconds, env, peersDir),
-            r => ({ value: r.switches })));
+            r => ({ value: r.switches, main_thread: r.main_thread })));
     return out;
 }
 

@@ -60,11 +60,18 @@ export interface LoopStatistics {
     depth: number;
     /** Iterations kaa has driven since start-up. */
     iterations: number;
+    /**
+     * Live objects the layers above the notifier own, by kind (`processes`:
+     * children not yet reaped; `workers` …), as registered with
+     * {@link addStatisticsHook}.
+     */
+    live: Record<string, number>;
 }
 
 const iterationEnd: (() => void)[] = [];
 const iterationChecks = new Set<() => void>();
 const shutdownHooks: { name: string; fn: () => PromiseLike<unknown> | void }[] = [];
+const statisticsHooks = new Map<string, () => number>();
 let threadOptions: InitOptions = {};
 let iterations = 0;
 let hostFlushArmed = false;
@@ -94,6 +101,16 @@ export function addIterationCheck(fn: () => void): () => void {
  */
 export function addShutdownHook(name: string, fn: () => PromiseLike<unknown> | void): void {
     shutdownHooks.push({ name, fn });
+}
+
+/**
+ * Registers a count of live objects a higher layer owns (the process layer's
+ * unreaped children, the worker pools), reported by `main.statistics().live`
+ * under `kind` and checked by the test suite's leak check. Registering a
+ * kind again replaces its counter.
+ */
+export function addStatisticsHook(kind: string, count: () => number): void {
+    statisticsHooks.set(kind, count);
 }
 
 function armHostFlush(): void {
@@ -475,6 +492,7 @@ function statistics(): LoopStatistics {
         deferred: deferred.size,
         depth: state.depth,
         iterations,
+        live: Object.fromEntries([...statisticsHooks].map(([kind, count]) => [kind, count()])),
     };
 }
 

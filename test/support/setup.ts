@@ -1,7 +1,7 @@
 // Bundled in front of every spec file by test/runner/run.mjs: after every
 // spec, kaa must hold no live GLib source, timer or deferred call (DESIGN.md
 // §8: a leak fails the spec). Layers that own processes or workers add their
-// own counts to `main.statistics()`.
+// own counts to `main.statistics().live` (`addStatisticsHook`).
 import { main } from '../../src/notifier/loop.js';
 
 afterEach(() => {
@@ -13,6 +13,10 @@ afterEach(() => {
         leaks.push(`${stats.timers} timer(s)`);
     if (stats.deferred)
         leaks.push(`${stats.deferred} deferred call(s)`);
+    for (const [kind, n] of Object.entries(stats.live)) {
+        if (n)
+            leaks.push(`${n} live ${kind}`);
+    }
     if (stats.depth)
         leaks.push(`a kaa loop still running (depth ${stats.depth})`);
     if (leaks.length)

@@ -32,3 +32,16 @@ export {
 export type {
     TimerCallback, TimerStartOptions, AtTimerSpec, TimedFunction, TimedOptions, TimedPolicy, TimedWrapper, TimerClass,
 } from './timers.js';
+
+// async
+export {
+    InProgress, InProgressStatus, InProgressAny, InProgressAll, CoroutineInProgress,
+    FINISH_IDX_RESULT, FINISH_IDX, FINISH_RESULT, FINISH_SELF,
+    inprogress, delay, coroutine, NotFinished, POLICY_SYNCHRONIZED, POLICY_SINGLETON, POLICY_PASS_LAST,
+} from './async/index.js';
+export type {
+    InProgressOptions, InProgressSignals, TimeoutOptions, InProgressStatusSignals, InProgressStatusSnapshot,
+    FinishMode, AnyAllOptions, AnyResult, Waitable, WaitedValues, GioResult, WaitedValue,
+    CoroutineOptions, CoroutinePolicy, PassLast,
+} from './async/index.js';
+export { isDebug, setDebug } from './notifier/debug.js';

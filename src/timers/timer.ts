@@ -1,0 +1,296 @@
+/**
+ * `Timer`, `OneShotTimer` and their weak variants: callbacks the notifier
+ * calls after an interval (kaa.base's `kaa.Timer` family).
+ *
+ * Every timer is one entry in the notifier's scheduler (a heap behind ONE
+ * GLib source, see notifier/scheduler.ts); a timer never owns a GLib source,
+ * so a million timers cost a million small objects, not a million GLib
+ * closures. Timers due at the same moment fire in the order they were
+ * started. A periodic timer is re-aimed from its previous deadline, so it
+ * does not drift, but a period it missed (a long callback, a busy loop) is
+ * skipped rather than fired in a burst.
+ *
+ * A callback returns `false` to stop its timer; anything else (including
+ * `undefined`) keeps a periodic timer going. A callback that throws stops its
+ * timer, and the exception reaches `kaa.signals.exception`.
+ * @module
+ */
+import { WeakCallable, requireFunction, type WeakMethod } from '../notifier/callable.js';
+import { now } from '../notifier/clock.js';
+import { describeValue } from '../notifier/errors.js';
+import { coarseScheduler, scheduler, type ScheduledEntry, type Scheduler } from '../notifier/scheduler.js';
+
+/** A timer callback: gets the arguments bound at construction; returns `false` to stop. */
+export type TimerCallback<Args extends unknown[] = unknown[]> = (...args: Args) => unknown;
+
+/** Options of {@link Timer.start}. */
+export interface TimerStartOptions {
+    /**
+     * Call the callback once, synchronously, before waiting for the first
+     * interval (its exception, if any, is thrown by `start()`).
+     * @default false
+     */
+    now?: boolean;
+    /**
+     * Use whole-second GLib timeouts, which GLib groups with other wakeups of
+     * the system to save power: the timer may fire up to a second late. The
+     * interval must then be a whole number of seconds >= 1.
+     * @default false
+     */
+    coarse?: boolean;
+}
+
+/**
+ * Throws a `TypeError` naming `name` and the value unless `value` is a finite number >= 0.
+ * @param name - the argument's name, e.g. `'interval'`.
+ * @param value - the value received.
+ * @throws TypeError `` `interval` must be a finite number >= 0 (got -1) ``.
+ * @example
+ * checkSeconds('interval', interval);
+ * @internal
+ */
+export function checkSeconds(name: string, value: unknown): asserts value is number {
+    if (typeof value !== 'number' || !(value >= 0) || value === Infinity)
+        throw new TypeError(`\`${name}\` must be a finite number >= 0 (got ${describeValue(value)})`);
+}
+
+/** Validates `start()`'s options and returns the scheduler they ask for. */
+function schedulerFor(interval: number, options: TimerStartOptions): Scheduler {
+    if (options === null || typeof options !== 'object')
+        throw new TypeError(`\`options\` must be an object (got ${describeValue(options)})`);
+    if (!options.coarse)
+        return scheduler;
+    if (!Number.isInteger(interval) || interval < 1) {
+        throw new TypeError('`interval` must be a whole number of seconds >= 1 with {coarse: true} ' +
+            `(got ${describeValue(interval)})`);
+    }
+    return coarseScheduler;
+}
+
+/**
+ * The next deadline of a periodic timer: one interval after the previous
+ * deadline (no drift), skipping whole periods that have already passed.
+ */
+function nextDeadline(previous: number, interval: number): number {
+    const next = previous + interval;
+    const t = now();
+    if (next >= t)
+        return next;
+    return interval > 0 ? next + Math.ceil((t - next) / interval) * interval : t;
+}
+
+/**
+ * One timer's state, which is also its scheduler entry. Module-internal: a
+ * user reaches it only through the timer's `#state`. Kept in one object with
+ * plain fields because SpiderMonkey 102 initializes `#private` fields several
+ * times slower than plain ones, and timers are made by the hundred thousand.
+ */
+class TimerState implements ScheduledEntry {
+    deadline = 0;
+    heapIndex = -1;
+    seq = 0;
+    /** The running interval, `null` while stopped. */
+    interval: number | null = null;
+    scheduler: Scheduler = scheduler;
+    /** Bumped by every start and stop: a callback can tell whether it restarted or stopped its timer. */
+    generation = 0;
+    oneShot = false;
+    weak: WeakCallable | null = null;
+    readonly fn: (...args: unknown[]) => unknown;
+    readonly args: unknown[];
+
+    constructor(fn: (...args: unknown[]) => unknown, args: unknown[]) {
+        this.fn = fn;
+        this.args = args;
+    }
+
+    stop(): void {
+        this.scheduler.remove(this);
+        this.interval = null;
+        this.generation++;
+    }
+
+    /** Calls the callback; a throwing callback leaves its timer stopped. */
+    call(): unknown {
+        try {
+            return this.fn.apply(undefined, this.args);
+        } catch (error) {
+            this.stop();
+            throw error;
+        }
+    }
+
+    /** Called by the scheduler (the entry is already out of the heap). */
+    fire(): void {
+        if (this.weak !== null && !this.weak.alive) {
+            this.stop();
+            return;
+        }
+        if (this.oneShot) {
+            this.interval = null;
+            this.generation++;
+            this.call();
+            return;
+        }
+        const generation = this.generation;
+        const result = this.call();
+        if (generation !== this.generation)
+            return;
+        if (result === false) {
+            this.stop();
+            return;
+        }
+        this.deadline = nextDeadline(this.deadline, this.interval as number);
+        this.scheduler.add(this);
+    }
+}
+
+let stateOf: <A extends unknown[]>(timer: Timer<A>) => TimerState;
+
+/**
+ * A periodic timer: once started, calls `callback(...args)` every `interval`
+ * seconds until it is stopped or the callback returns `false`.
+ * @example
+ * const tick = new Timer((name: string) => { print(`tick ${name}`); }, 'a');
+ * tick.start(0.5);            // "tick a" every half second
+ * tick.start(2);              // restarted: now every 2 s
+ * tick.stop();
+ */
+export class Timer<Args extends unknown[] = unknown[]> {
+    readonly #state: TimerState;
+
+    static {
+        stateOf = timer => timer.#state;
+    }
+
+    /**
+     * Creates a stopped timer.
+     * @param callback - called with `args` each time the timer fires; return `false` to stop.
+     * @param args - arguments bound to every call.
+     * @throws TypeError when `callback` is not a function.
+     */
+    constructor(callback: TimerCallback<Args>, ...args: Args) {
+        requireFunction('callback', callback);
+        this.#state = new TimerState(callback as (...a: unknown[]) => unknown, args);
+    }
+
+    /** True from `start()` until `stop()`, a `false` return or an exception (a one-shot timer: until it fires). */
+    get active(): boolean {
+        return this.#state.interval !== null;
+    }
+
+    /** The interval in seconds the timer runs with, or `null` while it is stopped. */
+    get interval(): number | null {
+        return this.#state.interval;
+    }
+
+    /**
+     * Starts the timer, or restarts it with the new interval if it is active.
+     * A timer whose weak target has died stays stopped.
+     * @param interval - seconds between calls, a finite number >= 0 (0: in the next loop iteration).
+     * @param options - `{now}` calls the callback once first; `{coarse}` uses whole-second GLib timeouts.
+     * @throws TypeError for a bad interval or options; whatever the callback throws with `{now: true}`.
+     * @example
+     * new Timer(() => print('every second, starting now')).start(1, { now: true });
+     */
+    start(interval: number, options?: TimerStartOptions): void {
+        checkSeconds('interval', interval);
+        const target = options === undefined ? scheduler : schedulerFor(interval, options);
+        const state = this.#state;
+        state.scheduler.remove(state);
+        if (state.weak !== null && !state.weak.alive) {
+            state.stop();
+            return;
+        }
+        state.interval = interval;
+        state.scheduler = target;
+        const generation = ++state.generation;
+        if (options?.now) {
+            const result = state.call();
+            if (generation !== state.generation)
+                return;
+            if (result === false && !state.oneShot) {
+                state.stop();
+                return;
+            }
+        }
+        state.deadline = now() + interval;
+        target.add(state);
+    }
+
+    /**
+     * Stops the timer; harmless if it is not active. From inside the callback
+     * it keeps the timer from firing again.
+     * @example
+     * timer.stop();
+     * timer.stop(); // nothing happens
+     */
+    stop(): void {
+        this.#state.stop();
+    }
+}
+
+/**
+ * A timer that fires once: it is stopped before its callback runs (so the
+ * callback may start it again), and the callback's return value is ignored.
+ * @example
+ * new OneShotTimer(() => print('half a second later')).start(0.5);
+ */
+export class OneShotTimer<Args extends unknown[] = unknown[]> extends Timer<Args> {
+    /**
+     * Creates a stopped one-shot timer.
+     * @param callback - called once with `args` when the timer fires.
+     * @param args - arguments bound to the call.
+     * @throws TypeError when `callback` is not a function.
+     */
+    constructor(callback: TimerCallback<Args>, ...args: Args) {
+        super(callback, ...args);
+        stateOf(this).oneShot = true;
+    }
+}
+
+/**
+ * A periodic timer that calls `method` on `target` (`this = target`) and
+ * holds `target` weakly (a {@link WeakCallable}): it stops by itself when the
+ * target dies — a GObject target that emits `destroy` (every `Gtk.Widget`),
+ * or a target the runtime collected (GJS 1.74 never collects WeakRef
+ * targets). The bound `args` are held strongly.
+ * @example
+ * const blink = new WeakTimer(label, 'set_visible', false);
+ * blink.start(1);
+ * label.destroy();   // blink.active === false
+ */
+export class WeakTimer<T extends object = object> extends Timer<[]> {
+    /**
+     * Creates a stopped weak timer.
+     * @param target - the object to call `method` on; held weakly.
+     * @param method - a function called with `this = target`, or the name of a method of `target`.
+     * @param args - arguments bound to every call (held strongly).
+     * @throws TypeError when `target` is not an object or `method` is neither a function nor a method name of it.
+     */
+    constructor(target: T, method: WeakMethod<T>, ...args: unknown[]) {
+        const callable = new WeakCallable<T>(target, method, ...args);
+        super(callable);
+        callable.onDead = () => this.stop();
+        stateOf(this).weak = callable;
+    }
+}
+
+/**
+ * A one-shot {@link WeakTimer}: fires once, unless its target died first.
+ * @example
+ * new WeakOneShotTimer(window, 'close').start(30);
+ */
+export class WeakOneShotTimer<T extends object = object> extends WeakTimer<T> {
+    /**
+     * Creates a stopped weak one-shot timer.
+     * @param target - the object to call `method` on; held weakly.
+     * @param method - a function called with `this = target`, or the name of a method of `target`.
+     * @param args - arguments bound to the call (held strongly).
+     * @throws TypeError when `target` is not an object or `method` is neither a function nor a method name of it.
+     */
+    constructor(target: T, method: WeakMethod<T>, ...args: unknown[]) {
+        super(target, method, ...args);
+        stateOf(this).oneShot = true;
+    }
+}

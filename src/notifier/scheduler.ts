@@ -7,9 +7,11 @@
  * behind one source does not). The source is re-aimed only when the earliest
  * deadline moves earlier, when the heap empties (no idle wakeups), or after
  * it fired. Entries with equal deadlines fire in the order they were added;
- * one dispatch fires every entry that was due when it began, but never an
- * entry added during that dispatch (a zero-delay timer restarted from its own
- * callback fires in the next iteration, so IO is never starved).
+ * one dispatch fires every entry that was due when it began and then, for
+ * at most 1 ms, entries its callbacks added that are already due (a chain of
+ * zero-delay timers), settling promise reactions between two callbacks (see
+ * jobs.ts) so a reaction always runs before the next timer fires; after that
+ * budget other sources get their turn.
  *
  * Two GLib facts this file handles:
  * - GLib never re-dispatches a source that is dispatching, so a nested loop
@@ -21,6 +23,7 @@
  */
 import GLib from 'gi://GLib';
 import { msUntil, now } from './clock.js';
+import { canDrainPromiseJobs, drainPromiseJobs } from './jobs.js';
 import { addIdle, addTimeout, addTimeoutSeconds, forgetSource, removeSource, reportException, sourceExists } from './sources.js';
 
 /** What the scheduler holds: a deadline (monotonic seconds) and what to do then. */
@@ -34,6 +37,9 @@ export interface ScheduledEntry {
     /** Insertion order, for stable ordering of equal deadlines. Managed by the scheduler. */
     seq: number;
 }
+
+/** How long one dispatch may keep firing zero-delay chains before other sources get their turn. */
+export const BATCH_SECONDS = 0.001;
 
 const before = (a: ScheduledEntry, b: ScheduledEntry) =>
     a.deadline < b.deadline || (a.deadline === b.deadline && a.seq < b.seq);
@@ -49,6 +55,8 @@ export class Scheduler {
     /** The interval (ms or s) the current source repeats with. */
     #interval = -1;
     #dispatchingId = 0;
+    /** The source fired since the last verify(): it exists (or was re-aimed). */
+    #firedInIteration = false;
 
     /** @param coarse - use whole-second GLib timeouts (grouped by GLib to save power). */
     constructor(coarse = false) {
@@ -116,7 +124,14 @@ export class Scheduler {
 
     /** Called by the loop after an iteration: re-arms the source if GJS dropped its callback. */
     verify(): void {
-        if (!this.#heap.length || this.#dispatchingId || this.#heap[0].deadline > now())
+        if (this.#firedInIteration) {
+            this.#firedInIteration = false;
+            return;
+        }
+        // The source may legitimately fire a little before the deadline (ms
+        // rounding; whole seconds when coarse): check once it could have fired.
+        const slack = this.#coarse ? 1 : 0.002;
+        if (!this.#heap.length || this.#dispatchingId || this.#heap[0].deadline - slack > now())
             return;
         if (this.#sourceId && sourceExists(this.#sourceId))
             return;
@@ -150,9 +165,11 @@ export class Scheduler {
     readonly #onTimeout = (): boolean => {
         const id = this.#sourceId;
         const outer = this.#dispatchingId;
+        const t = now();
         this.#dispatchingId = id;
+        this.#firedInIteration = true;
         try {
-            this.#fireDue();
+            this.#fireDue(t);
         } finally {
             this.#dispatchingId = outer;
         }
@@ -163,8 +180,11 @@ export class Scheduler {
             this.#aimedAt = Infinity;
             return false;
         }
+        // Measured from the dispatch start (one clock read per dispatch). A
+        // deadline a few µs later keeps the 0 ms source: fireDue re-checks
+        // with the real clock, so nothing fires early.
         const deadline = this.#heap[0].deadline;
-        const interval = this.#coarse ? Math.max(1, Math.ceil(deadline - now())) : msUntil(deadline);
+        const interval = this.#coarse ? Math.max(1, Math.ceil(deadline - t)) : Math.max(0, Math.round((deadline - t) * 1000));
         if (interval === this.#interval) {
             this.#aimedAt = deadline;
             return true;
@@ -174,18 +194,34 @@ export class Scheduler {
         return false;
     };
 
-    #fireDue(): void {
-        const t = now();
-        const limit = this.#seq;
+    /**
+     * Fires every entry due at `t` that was scheduled before this dispatch,
+     * then — for at most {@link BATCH_SECONDS} — entries those callbacks
+     * scheduled that are already due (a zero-delay chain), settling promise
+     * reactions between two callbacks so ordering matches one-per-iteration.
+     */
+    #fireDue(t: number): void {
         const heap = this.#heap;
-        while (heap.length && heap[0].deadline <= t && heap[0].seq < limit) {
-            const entry = heap[0];
-            this.remove(entry);
-            try {
-                entry.fire();
-            } catch (error) {
-                reportException(error);
+        const start = t;
+        let limit = this.#seq;
+        for (;;) {
+            while (heap.length && heap[0].deadline <= t && heap[0].seq < limit) {
+                const entry = heap[0];
+                this.remove(entry);
+                try {
+                    entry.fire();
+                } catch (error) {
+                    reportException(error);
+                }
+                if (canDrainPromiseJobs)
+                    drainPromiseJobs();
             }
+            if (!canDrainPromiseJobs || !heap.length || heap[0].seq < limit || this.#sourceId !== this.#dispatchingId)
+                return;
+            t = now();
+            if (heap[0].deadline > t || t - start > BATCH_SECONDS)
+                return;
+            limit = this.#seq;
         }
     }
 

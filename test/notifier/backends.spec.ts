@@ -1,0 +1,62 @@
+// The ways a loop can be driven: kaa's own (generic), a host's (the thread
+// backend, run({threaded: true})) and a Gio.Application's (run({application})).
+// Each case runs in a child gjs process against dist/kaa.js.
+import { runGjs } from '../support/child.js';
+
+const prelude = `import GLib from 'gi://GLib';
+import Gio from 'gi://Gio';
+import * as kaa from KAA;
+`;
+
+describe('the thread backend', () => {
+    it('runs kaa timers in a loop the host owns, emits step through the handler and calls shutdown on stop()', async () => {
+        const r = await runGjs(`${prelude}
+const host = new GLib.MainLoop(null, false);
+let handled = 0;
+kaa.main.init('thread', {
+    handler: fn => GLib.idle_add(GLib.PRIORITY_DEFAULT, () => { handled++; fn(); return false; }),
+    shutdown: () => { print('host shutdown'); host.quit(); },
+});
+let steps = 0;
+kaa.signals.step.connect(() => { steps++; });
+kaa.signals.shutdown.connect(() => print('kaa shutdown'));
+print('attach ' + kaa.main.run({threaded: true}));
+let ticks = 0;
+new kaa.Timer(() => { ticks++; if (ticks === 3) kaa.main.stop(); return ticks < 3; }).start(0.01);
+host.run();
+print('ticks ' + ticks + ' steps>0 ' + (steps > 0) + ' handled>0 ' + (handled > 0) + ' running ' + kaa.main.isRunning());`);
+        expect(r.stdout).toBe('attach 0\nkaa shutdown\nhost shutdown\nticks 3 steps>0 true handled>0 true running false\n');
+    });
+
+    it('refuses a blocking run() under the thread backend', async () => {
+        const r = await runGjs(`${prelude}
+kaa.main.init('thread');
+try { kaa.main.run(); } catch (e) { print(e.message); }`);
+        expect(r.stdout).toContain("the 'thread' backend is driven by its host");
+    });
+});
+
+describe('run({application})', () => {
+    it('runs a Gio.Application as the loop; stop() quits it and its shutdown is the shutdown of kaa', async () => {
+        const r = await runGjs(`${prelude}
+const app = new Gio.Application({application_id: 'org.kaa.Spec' + GLib.random_int(), flags: Gio.ApplicationFlags.NON_UNIQUE});
+app.connect('activate', () => {
+    app.hold();
+    new kaa.OneShotTimer(() => kaa.main.stop()).start(0.02);
+});
+kaa.signals.shutdown.connect(() => print('kaa shutdown'));
+print('status ' + kaa.main.run({application: app, argv: []}));`);
+        expect(r.stdout).toBe('kaa shutdown\nstatus 0\n');
+    });
+
+    it('rethrows an unhandled exception after the application quit', async () => {
+        const r = await runGjs(`${prelude}
+const app = new Gio.Application({application_id: 'org.kaa.Spec' + GLib.random_int(), flags: Gio.ApplicationFlags.NON_UNIQUE});
+app.connect('activate', () => {
+    app.hold();
+    new kaa.OneShotTimer(() => { throw new TypeError('in the app'); }).start(0.01);
+});
+try { kaa.main.run({application: app, argv: []}); } catch (e) { print('caught ' + e.message); }`);
+        expect(r.stdout).toBe('caught in the app\n');
+    });
+});

@@ -1,4 +1,5 @@
 // AtTimer, OneShotAtTimer and nextAtTime(): wall-clock times, DST, clock changes.
+import GLib from 'gi://GLib';
 import { main, signals } from '../../src/notifier/loop.js';
 import { now } from '../../src/notifier/clock.js';
 import { scheduler } from '../../src/notifier/scheduler.js';
@@ -83,8 +84,10 @@ describe('nextAtTime', () => {
             expect(next('2026-10-25T01:00:00Z', spec)).toBe('2026-10-25T02:00:00.000Z');
         });
 
-        it('accepts a GLib time zone identifier, e.g. Etc/GMT-2', () => {
+        it('accepts a GLib time zone identifier, e.g. Etc/GMT-2, or a GLib.TimeZone', () => {
             expect(next('2026-06-01T00:00:00Z', { hours: 9, minutes: 0, timeZone: 'Etc/GMT-2' })).toBe('2026-06-01T07:00:00.000Z');
+            const zone = GLib.TimeZone.new_offset(-5 * 3600);
+            expect(next('2026-06-01T00:00:00Z', { hours: 9, minutes: 0, timeZone: zone })).toBe('2026-06-01T14:00:00.000Z');
         });
     });
 

@@ -9,7 +9,7 @@
  * Times are seconds on the monotonic clock.
  * @module
  */
-import { now } from '../notifier/clock.js';
+import { preciseNow as now } from '../notifier/clock.js';
 import { describeValue } from '../notifier/errors.js';
 import { Signal, Signals } from '../notifier/signals.js';
 

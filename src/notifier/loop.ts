@@ -60,6 +60,8 @@ export interface LoopStatistics {
     depth: number;
     /** Iterations kaa has driven since start-up. */
     iterations: number;
+    /** kaa sources GJS dropped (a callback refused during GC) and kaa re-armed. */
+    drops: number;
     /**
      * Live objects the layers above the notifier own, by kind (`processes`:
      * children not yet reaped; `workers` …), as registered with
@@ -492,6 +494,7 @@ function statistics(): LoopStatistics {
         deferred: deferred.size,
         depth: state.depth,
         iterations,
+        drops: counters.drops,
         live: Object.fromEntries([...statisticsHooks].map(([kind, count]) => [kind, count()])),
     };
 }

@@ -198,7 +198,9 @@ export class Scheduler {
      * Fires every entry due at `t` that was scheduled before this dispatch,
      * then — for at most {@link BATCH_SECONDS} — entries those callbacks
      * scheduled that are already due (a zero-delay chain), settling promise
-     * reactions between two callbacks so ordering matches one-per-iteration.
+     * reactions before each such round, so ordering matches one round per
+     * iteration (entries due together fire together, as GLib dispatches all
+     * ready sources of an iteration before GJS runs promise jobs).
      */
     #fireDue(t: number): void {
         const heap = this.#heap;
@@ -213,11 +215,10 @@ export class Scheduler {
                 } catch (error) {
                     reportException(error);
                 }
-                if (canDrainPromiseJobs)
-                    drainPromiseJobs();
             }
             if (!canDrainPromiseJobs || !heap.length || heap[0].seq < limit || this.#sourceId !== this.#dispatchingId)
                 return;
+            drainPromiseJobs();
             t = now();
             if (heap[0].deadline > t || t - start > BATCH_SECONDS)
                 return;

@@ -16,6 +16,7 @@
  * their wrappers only at GC).
  */
 import GLib from 'gi://GLib';
+import system from 'system';
 import { SystemExit } from './errors.js';
 import { logException } from './log.js';
 import { state } from './state.js';
@@ -26,6 +27,8 @@ const live = new Map<number, string>();
 /** How many kaa callbacks GLib has dispatched so far; the loop diffs it per iteration. */
 export const counters = {
     dispatches: 0,
+    /** Sources GJS dropped (callback refused during GC) that kaa re-armed. */
+    drops: 0,
     /** kaa callbacks running now (nested). */
     depth: 0,
     /** Set by the loop: called after a kaa callback dispatched by a host-owned loop. */
@@ -142,9 +145,19 @@ export function removeSource(id: number): void {
         GLib.source_remove(id);
 }
 
-/** Forgets a source GJS dropped (it no longer exists in GLib). */
+/**
+ * Forgets a source GJS dropped (it no longer exists in GLib) and finishes the
+ * garbage collection that made GJS drop it. GJS 1.74 refuses every callback
+ * while an incremental GC is in progress, and the GC only advances when JS
+ * runs: without a full GC here, the re-armed source would be refused again
+ * and again (a busy livelock, seen in the specs).
+ */
 export function forgetSource(id: number): void {
+    if (!id)
+        return;
     live.delete(id);
+    counters.drops++;
+    system.gc();
 }
 
 /** The number of live kaa sources, by kind. */

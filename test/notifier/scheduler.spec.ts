@@ -19,7 +19,7 @@ describe('the scheduler', () => {
         expect(order).toEqual(Array.from({ length: 20 }, (_, i) => i));
     });
 
-    it('settles promise reactions between two timers, also within one dispatch', () => {
+    it('fires entries due together before promise reactions, and settles reactions before a chained entry', () => {
         const log: string[] = [];
         scheduler.add(entry(0, () => {
             log.push('a');
@@ -28,7 +28,7 @@ describe('the scheduler', () => {
         }));
         scheduler.add(entry(0, () => log.push('b')));
         main.loop(() => log.length < 4, 2);
-        expect(log).toEqual(['a', 'reaction', 'b', 'c']);
+        expect(log).toEqual(['a', 'b', 'reaction', 'c']);
     });
 
     it('lets other sources run while a long zero-delay chain goes on', () => {

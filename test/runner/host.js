@@ -111,6 +111,10 @@ env.addReporter({
     jasmineStarted: info => send({ type: 'start', total: info.totalSpecsDefined }),
     specStarted: result => send({ type: 'specStarted', name: result.fullName }),
     specDone: result => {
+        // Finish any incremental GC between specs: GJS 1.74 refuses every
+        // callback into JS while one is in progress, and the runner's own
+        // GLib callbacks (the next spec's start) would be dropped too.
+        system.gc();
         if (result.status === 'failed')
             failed = true;
         send({

@@ -1,0 +1,25 @@
+// examples/bundled: an app importing kaa as an npm package ('kaa', through
+// package.json `exports`) type-checks against dist/types, bundles with
+// esbuild, and runs under gjs.
+import GLib from 'gi://GLib';
+import { runExample } from './example-child.js';
+
+describe('examples/bundled', () => {
+    it("type-checks and bundles `import * as kaa from 'kaa'` with esbuild, and the bundle runs", async () => {
+        const dir = GLib.dir_make_tmp('kaa-bundled-XXXXXX');
+        const out = `${dir}/main.js`;
+        try {
+            const built = await runExample(['node', 'examples/bundled/build.mjs', out]);
+            expect(built.status).withContext(built.stdout + built.stderr).toBe(0);
+            const r = await runExample(['gjs', '-m', out]);
+            expect(r.status).withContext(r.stderr).toBe(0);
+            expect(r.stdout).toBe('progress 1/3\nprogress 2/3\nprogress 3/3\nbundled app done: 6\n');
+            const [, raw] = GLib.file_get_contents(out);
+            const text = new TextDecoder().decode(raw);
+            expect(text).not.toMatch(/from ["']kaa["']/); // kaa is inside the bundle
+            expect(text).toContain('from "gi://GLib"'); // GI stays external
+        } finally {
+            GLib.spawn_command_line_sync(`rm -rf ${GLib.shell_quote(dir)}`);
+        }
+    }, 60000);
+});

@@ -98,7 +98,12 @@ function spawn(kaa, argv) {
     }
     const done = new kaa.InProgress();
     const proc = Gio.Subprocess.new(argv, Gio.SubprocessFlags.NONE);
-    proc.wait_async(null, () => done.finish(proc.get_if_signaled() ? -proc.get_term_sig() : proc.get_exit_status()));
+    const stop = () => proc.send_signal(15); // kaa.Process's supervisor does this (and more) by itself
+    kaa.signals.shutdown.connect(stop);
+    proc.wait_async(null, () => {
+        kaa.signals.shutdown.disconnect(stop);
+        done.finish(proc.get_if_signaled() ? -proc.get_term_sig() : proc.get_exit_status());
+    });
     return done;
 }
 

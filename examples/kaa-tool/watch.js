@@ -98,7 +98,10 @@ function spawn(kaa, argv) {
     }
     const done = new kaa.InProgress();
     const proc = Gio.Subprocess.new(argv, Gio.SubprocessFlags.NONE);
-    const stop = () => proc.send_signal(15); // kaa.Process's supervisor does this (and more) by itself
+    const stop = () => { // kaa.Process's supervisor does this (with an escalation) by itself
+        proc.force_exit();
+        proc.wait(null);
+    };
     kaa.signals.shutdown.connect(stop);
     proc.wait_async(null, () => {
         kaa.signals.shutdown.disconnect(stop);
@@ -217,9 +220,13 @@ export function main(kaa, argv) {
     });
     kaa.signals.shutdown.connect(() => monitor.cancel());
 
-    note(`watching ${opts.dir}`);
-    if (opts.initial)
-        runCommand();
+    // Once the loop runs (and so handles Ctrl-C and SIGTERM): say so, and
+    // make the initial run.
+    new kaa.OneShotTimer(() => {
+        note(`watching ${opts.dir}`);
+        if (opts.initial)
+            runCommand();
+    }).start(0);
     const status = kaa.main.run();
     return finalStatus ?? status;
 }

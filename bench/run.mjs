@@ -37,8 +37,9 @@ const KAA_LOOP = ['main.run', 'main.stop', 'OneShotTimer'];
 /**
  * The scenarios of DESIGN §7, in order. kind: 'script' (bench/gjs/<name>.js
  * kaa|raw prints one JSON line), 'startup', 'idle'; `todo` marks one whose
- * bench script is still to be written. `value` turns a run's JSON into the
- * figure in `unit`; `rate` units are ops/s computed from the median time.
+ * bench script is still to be written. `rate` units are ops/s computed from
+ * the median time; `peers.value` turns a peer run's JSON into the figure in
+ * `unit` when its `ops` count something else (pipe-throughput: chunks).
  */
 const SCENARIOS = [
     {
@@ -57,7 +58,12 @@ const SCENARIOS = [
         extras: ['ns_per_op'],
         peers: { scenario: 'signal-emit', lines: [['gjs', 'gobject-signal'], ['node', 'EventEmitter']] },
     },
-    { name: 'pipe-throughput', needs: ['IOChannel', 'Process'], todo: true },
+    {
+        name: 'pipe-throughput', kind: 'script', needs: ['IOChannel', 'main.run'], unit: 'MiB/s', rate: true,
+        extras: ['max_rss_mib', 'cpu_s', 'avg_chunk'],
+        peers: { scenario: 'pipe-throughput', lines: [['gjs', 'readbytes-64k'], ['gjs', 'fdwatch-64k'], ['node', 'spawn-stream']],
+            value: r => r.mib_per_s, extras: ['max_rss_mib'] },
+    },
     { name: 'tcp-echo', needs: ['Socket', 'IOChannel'], todo: true },
     { name: 'spawn', needs: ['Process'], todo: true },
     { name: 'worker-roundtrip', needs: ['threaded', 'ThreadPool'], todo: true },
@@ -282,7 +288,8 @@ async function runScriptPeers(sc, opts) {
         }
         const seconds = median(runs.map(r => r.seconds));
         const ops = median(runs.map(r => r.ops));
-        const entry = { value: tidy(sc.rate ? ops / seconds : seconds) };
+        const value = sc.peers.value ? median(runs.map(sc.peers.value)) : sc.rate ? ops / seconds : seconds;
+        const entry = { value: tidy(value) };
         for (const f of sc.peers.extras ?? [])
             entry[f] = tidy(median(runs.map(r => r[f])));
         peers[key] = entry;

@@ -45,3 +45,9 @@ export type {
     CoroutineOptions, CoroutinePolicy, PassLast,
 } from './async/index.js';
 export { isDebug, setDebug } from './notifier/debug.js';
+
+// io
+export { IOMonitor, WeakIOMonitor, IO_READ, IO_WRITE, IOChannel } from './io/index.js';
+export type {
+    FileDescriptorLike, IOChannelOptions, IOChannelSignalMap, CloseOptions, WriteData, ChannelSource, Delimiter,
+} from './io/index.js';

@@ -1,0 +1,115 @@
+/**
+ * What an IOChannel can wrap, and the {@link Transport} each becomes:
+ *
+ * | wrapped | kind | fd for readiness | closed with the channel (`closeFd`) |
+ * | --- | --- | --- | --- |
+ * | an fd (number, or `{fileno()}`) | fd | itself (set O_NONBLOCK) | `GLib.close(fd)` |
+ * | `Gio.UnixInputStream`/`UnixOutputStream`, local file streams | fd | `get_fd()` | the stream |
+ * | `Gio.SocketConnection` (TCP, Unix) | fd | its socket's | the connection |
+ * | `Gio.TlsConnection` | tls | its base socket's | the connection (and the socket) |
+ * | any other `Gio.InputStream`/`OutputStream`/`IOStream` | stream | none | the stream |
+ *
+ * An fd is wrapped with `Gio.UnixInputStream`/`UnixOutputStream` that do not
+ * own it; the channel closes it once, after both.
+ * @module
+ */
+import GLib from 'gi://GLib';
+import Gio from 'gi://Gio';
+import { describeValue } from '../notifier/errors.js';
+import { IO_READ, IO_WRITE } from './monitor.js';
+import { Transport, type TransportKind } from './transport.js';
+import { checkFdOpen, ignoreSigpipe, toFd } from './watch.js';
+
+/** What an IOChannel wraps: an fd, an object with `fileno()`, or a Gio stream. */
+export type ChannelSource = number | { fileno(): number } | Gio.InputStream | Gio.OutputStream | Gio.IOStream;
+
+/** The fd behind a Gio stream, when it has one (`Gio.FileDescriptorBased`). */
+function streamFd(stream: Gio.InputStream | Gio.OutputStream | null): number {
+    const fdOf = (stream as { get_fd?: unknown } | null)?.get_fd;
+    return typeof fdOf === 'function' ? (fdOf.call(stream) as number) : -1;
+}
+
+function closer(objects: (Gio.InputStream | Gio.OutputStream | Gio.IOStream | null)[]): () => void {
+    return () => {
+        let first: unknown = null;
+        for (const o of objects) {
+            try {
+                o?.close(null);
+            } catch (error) {
+                first ??= error;
+            }
+        }
+        if (first !== null)
+            throw first;
+    };
+}
+
+function fromFd(fd: number, mode: number, closeFd: boolean, what: string): Transport {
+    checkFdOpen(fd, what);
+    GLib.unix_set_fd_nonblocking(fd, true);
+    const input = mode & IO_READ ? Gio.UnixInputStream.new(fd, false) : null;
+    const output = mode & IO_WRITE ? Gio.UnixOutputStream.new(fd, false) : null;
+    return new Transport({ kind: 'fd', readFd: fd, writeFd: fd, input, output, label: `fd ${fd}`, close: () => {
+        if (closeFd)
+            GLib.close(fd);
+    } });
+}
+
+function fromIOStream(stream: Gio.IOStream, mode: number, closeFd: boolean): Transport {
+    let kind: TransportKind = 'stream';
+    let fd = -1;
+    if (stream instanceof Gio.TlsConnection) {
+        kind = 'tls';
+        const base = stream.baseIoStream;
+        fd = base instanceof Gio.SocketConnection ? base.get_socket().get_fd() : -1;
+    } else if (stream instanceof Gio.SocketConnection) {
+        kind = 'fd';
+        fd = stream.get_socket().get_fd();
+    }
+    const input = mode & IO_READ ? stream.get_input_stream() : null;
+    const output = mode & IO_WRITE ? stream.get_output_stream() : null;
+    let readFd = input ? fd : -1;
+    let writeFd = output ? fd : -1;
+    if (kind === 'stream') {
+        // e.g. a Gio.SimpleIOStream over two pipes: fd kind when every stream used has an fd
+        readFd = streamFd(input);
+        writeFd = streamFd(output);
+        if ((!input || readFd >= 0) && (!output || writeFd >= 0)) {
+            kind = 'fd';
+            if (output instanceof Gio.UnixOutputStream)
+                GLib.unix_set_fd_nonblocking(writeFd, true);
+        }
+    }
+    const label = `a ${stream.constructor.name.replace(/_/g, '.')}`;
+    return new Transport({ kind, readFd, writeFd, input, output, label, close: closeFd ? closer([stream]) : () => undefined });
+}
+
+function fromStream(stream: Gio.InputStream | Gio.OutputStream, closeFd: boolean): Transport {
+    const fd = streamFd(stream);
+    if (fd >= 0 && stream instanceof Gio.UnixOutputStream)
+        GLib.unix_set_fd_nonblocking(fd, true);
+    const input = stream instanceof Gio.InputStream ? stream : null;
+    const output = stream instanceof Gio.OutputStream ? stream : null;
+    const label = fd >= 0 ? `fd ${fd}` : `a ${stream.constructor.name.replace(/_/g, '.')}`;
+    return new Transport({ kind: fd >= 0 ? 'fd' : 'stream', readFd: input ? fd : -1, writeFd: output ? fd : -1, input, output, label,
+        close: closeFd ? closer([stream]) : () => undefined });
+}
+
+/**
+ * Builds the transport for `source`.
+ * @param mode - `IO_READ | IO_WRITE` flags; for a stream, intersected with what it can do.
+ * @throws TypeError naming the value for anything that is not an fd or a Gio
+ *   stream; Error for a closed fd.
+ * @internal
+ */
+export function openTransport(source: unknown, mode: number, closeFd: boolean, what: string): Transport {
+    ignoreSigpipe();
+    if (source instanceof Gio.IOStream)
+        return fromIOStream(source, mode, closeFd);
+    if (source instanceof Gio.InputStream || source instanceof Gio.OutputStream)
+        return fromStream(source, closeFd);
+    if (typeof source === 'number' || (typeof source === 'object' && source !== null && 'fileno' in source))
+        return fromFd(toFd(source, what), mode, closeFd, what);
+    throw new TypeError(`${what}: expected a file descriptor, an object with fileno(), or a Gio.InputStream, ` +
+        `Gio.OutputStream or Gio.IOStream (got ${describeValue(source)})`);
+}

@@ -51,3 +51,7 @@ export { IOMonitor, WeakIOMonitor, IO_READ, IO_WRITE, IOChannel } from './io/ind
 export type {
     FileDescriptorLike, IOChannelOptions, IOChannelSignalMap, CloseOptions, WriteData, ChannelSource, Delimiter,
 } from './io/index.js';
+
+// process
+export { Process, watchChild } from './process/index.js';
+export type { ProcessOptions, ProcessSignals, ProcessState, StopCommand, StopOptions, Dumpfile, StreamName } from './process/index.js';

@@ -1,0 +1,114 @@
+/**
+ * `watchChild(pid)`: an InProgress of the exit code of a child process that
+ * something else spawned (`GLib.spawn_async` with `DO_NOT_REAP_CHILD`, a
+ * `Gio.Subprocess`-free launcher), on a GLib child watch.
+ *
+ * The GLib facts this file handles, once:
+ * - reaping: GLib's child watch calls `waitpid()` in its worker thread and
+ *   hands the raw wait status to the main context; nobody else may wait for
+ *   that pid, and there must be one watch per pid (POSIX: the second one
+ *   never fires). After the callback the pid is released with
+ *   `GLib.spawn_close_pid` (a no-op on Unix, required by the API);
+ * - the status is a raw `waitpid()` status (exit 3 is 768): it is decoded
+ *   here into kaa's exit code, the exit status, or minus the signal number
+ *   that killed the child (as Python's `Popen.returncode`);
+ * - GJS 1.74 refuses every GLib→JS callback during an incremental GC, and
+ *   GLib then destroys the child watch source (a child watch never fires
+ *   twice): the status is gone. An iteration check notices the vanished
+ *   source and fails the InProgress with an Error saying so, instead of
+ *   leaving it pending forever.
+ * Processes started with `kaa.Process` do not use this: `Gio.Subprocess`
+ * reaps its own children (see supervisor.ts).
+ * @module
+ */
+import GLib from 'gi://GLib';
+import { describeValue } from '../notifier/errors.js';
+import { addIterationCheck } from '../notifier/loop.js';
+import { addChildWatch, forgetSource, removeSource, sourceExists } from '../notifier/sources.js';
+import { InProgress, onAbort } from '../async/inprogress.js';
+
+/**
+ * Decodes a raw `waitpid()` status into kaa's exit code: the exit status of
+ * a child that exited, or minus the number of the signal that killed it.
+ * @param status - the raw wait status (as a GLib child watch reports it).
+ * @returns the exit code (0–255), or -signo.
+ * @throws TypeError when `status` is not an integer.
+ * @example
+ * decodeWaitStatus(768); // 3
+ * decodeWaitStatus(9);   // -9 (SIGKILL)
+ */
+export function decodeWaitStatus(status: number): number {
+    if (!Number.isInteger(status))
+        throw new TypeError(`decodeWaitStatus(): \`status\` must be an integer (got ${describeValue(status)})`);
+    const low = status & 0x7f;
+    if (low === 0)
+        return (status >> 8) & 0xff;   // WIFEXITED: WEXITSTATUS
+    if (low !== 0x7f)
+        return -low;                   // WIFSIGNALED: -WTERMSIG
+    return -((status >> 8) & 0xff);    // WIFSTOPPED (never from a child watch): -WSTOPSIG
+}
+
+interface Watch {
+    readonly pid: number;
+    readonly ip: InProgress<number>;
+    sourceId: number;
+    called: boolean;
+}
+
+const watches = new Set<Watch>();
+let removeCheck: (() => void) | null = null;
+
+/** After every kaa iteration: a watch whose source vanished without calling back lost its status to a GC. */
+function checkWatches(): void {
+    for (const w of watches) {
+        if (w.called || sourceExists(w.sourceId))
+            continue;
+        forgetSource(w.sourceId);
+        release(w);
+        w.ip.throw(new Error(`watchChild(${w.pid}): the exit status was lost: GJS refused the child-watch ` +
+            'callback (it does during a garbage collection) after GLib had reaped the child'));
+    }
+}
+
+function release(w: Watch): void {
+    watches.delete(w);
+    if (watches.size === 0 && removeCheck !== null) {
+        removeCheck();
+        removeCheck = null;
+    }
+}
+
+/**
+ * Watches a child process spawned elsewhere and finishes with its exit code
+ * once it has exited: the exit status, or minus the signal that killed it.
+ * The child must have been spawned with `GLib.SpawnFlags.DO_NOT_REAP_CHILD`
+ * and must not be waited for by anything else; kaa reaps it. Aborting the
+ * InProgress removes the watch (the child is then no longer reaped by kaa).
+ * @param pid - the child's process id.
+ * @returns an InProgress of the exit code.
+ * @throws TypeError when `pid` is not a positive integer.
+ * @example
+ * const [, pid] = GLib.spawn_async(null, ['sleep', '1'], null,
+ *     GLib.SpawnFlags.SEARCH_PATH | GLib.SpawnFlags.DO_NOT_REAP_CHILD, null);
+ * const code = await kaa.watchChild(pid); // 0
+ */
+export function watchChild(pid: number): InProgress<number> {
+    if (!Number.isInteger(pid) || pid <= 0)
+        throw new TypeError(`watchChild(): \`pid\` must be a positive integer (got ${describeValue(pid)})`);
+    const ip = new InProgress<number>({ name: `watchChild(${pid})` });
+    const watch: Watch = { pid, ip, sourceId: 0, called: false };
+    watch.sourceId = addChildWatch(pid, status => {
+        watch.called = true;
+        release(watch);
+        GLib.spawn_close_pid(pid);
+        if (!ip.finished)
+            ip.finish(decodeWaitStatus(status));
+    }, GLib.PRIORITY_DEFAULT, 'child-watch');
+    watches.add(watch);
+    removeCheck ??= addIterationCheck(checkWatches);
+    onAbort(ip as InProgress<unknown>, () => {
+        release(watch);
+        removeSource(watch.sourceId);
+    });
+    return ip;
+}

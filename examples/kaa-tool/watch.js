@@ -84,30 +84,16 @@ const stdoutStream = new Gio.UnixOutputStream({ fd: 1, close_fd: false });
 const stderrStream = new Gio.UnixOutputStream({ fd: 2, close_fd: false });
 
 /**
- * Starts `argv` and passes its output through; returns an InProgress of its
- * exit code (negative: killed by that signal). Uses kaa.Process where the
- * kaa build has it, else a plain Gio.Subprocess sharing our stdout/stderr.
+ * Starts `argv` as a kaa.Process and passes its output through, byte for
+ * byte; returns the InProgress of its exit code (negative: killed by that
+ * signal). kaa's supervisor stops it at shutdown (Ctrl-C, SIGTERM).
  */
 function spawn(kaa, argv) {
-    if (typeof kaa.Process === 'function') {
-        const proc = new kaa.Process(argv);
-        proc.signals.read.connect((data, stream) => {
-            (stream === 'stderr' ? stderrStream : stdoutStream).write_all(data, null);
-        });
-        return proc.start();
-    }
-    const done = new kaa.InProgress();
-    const proc = Gio.Subprocess.new(argv, Gio.SubprocessFlags.NONE);
-    const stop = () => { // kaa.Process's supervisor does this (with an escalation) by itself
-        proc.force_exit();
-        proc.wait(null);
-    };
-    kaa.signals.shutdown.connect(stop);
-    proc.wait_async(null, () => {
-        kaa.signals.shutdown.disconnect(stop);
-        done.finish(proc.get_if_signaled() ? -proc.get_term_sig() : proc.get_exit_status());
+    const proc = new kaa.Process(argv);
+    proc.signals.read.connect((data, stream) => {
+        (stream === 'stderr' ? stderrStream : stdoutStream).write_all(data, null);
     });
-    return done;
+    return proc.start();
 }
 
 /**

@@ -15,6 +15,7 @@
 //   and returns at once;
 // - when the application ends first (its window closed), `kaa.main.exit()`
 //   runs kaa's shutdown sequence (stopping children and workers) and exits.
+// Either way the helper process started below is stopped by kaa's shutdown.
 //
 // Driving it without hands (test/examples/host-driven.gtk.spec.ts):
 //   KAA_DEMO_TICKS=N       after N ticks, end the program…
@@ -49,6 +50,10 @@ app.connect('activate', () => {
     box.append(stop);
     const window = new Gtk.ApplicationWindow({ application: app, title: 'kaa, host-driven', child: box, default_width: 360 });
     window.present();
+
+    // A child process that would run forever: kaa's shutdown stops it,
+    // whoever ends the program.
+    new kaa.Process(['sleep', '600']).start().connect(code => print(`helper exited ${code}`));
 
     let ticks = 0;
     new kaa.Timer(() => {

@@ -32,8 +32,11 @@ const END = GLib.getenv('KAA_DEMO_END') ?? 'kaa';
 
 const app = new Gtk.Application({ application_id: 'org.kaa.examples.HostDriven', flags: Gio.ApplicationFlags.NON_UNIQUE });
 
+let hostRunning = true;
 kaa.main.init('thread', {
     shutdown: () => {
+        if (!hostRunning)
+            return; // the host ended first (kaa.main.exit() below)
         print('kaa asked the host to quit');
         app.quit();
     },
@@ -72,5 +75,6 @@ app.connect('activate', () => {
 
 // The app runs its own loop, synchronously at the top level of the module.
 const status = app.run([system.programInvocationName, ...ARGV]);
+hostRunning = false;
 print(`the application returned ${status}`);
 kaa.main.exit(status); // runs kaa's shutdown if the host ended first; a no-op shutdown otherwise

@@ -10,6 +10,7 @@
  * @module
  */
 import GLib from 'gi://GLib';
+import { describeValue } from './errors.js';
 
 let debug = parse(GLib.getenv('KAA_DEBUG'));
 
@@ -38,7 +39,7 @@ export function isDebug(): boolean {
  */
 export function setDebug(on: boolean): void {
     if (typeof on !== 'boolean')
-        throw new TypeError(`setDebug(): \`on\` must be a boolean (got ${String(on)})`);
+        throw new TypeError(`setDebug(): \`on\` must be a boolean (got ${describeValue(on)})`);
     debug = on;
 }
 

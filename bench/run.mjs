@@ -64,8 +64,15 @@ const SCENARIOS = [
         peers: { scenario: 'pipe-throughput', lines: [['gjs', 'readbytes-64k'], ['gjs', 'fdwatch-64k'], ['node', 'spawn-stream']],
             value: r => r.mib_per_s, extras: ['max_rss_mib'] },
     },
-    { name: 'tcp-echo', needs: ['Socket', 'IOChannel'], todo: true },
-    { name: 'spawn', needs: ['Process'], todo: true },
+    {
+        name: 'tcp-echo', kind: 'script', needs: ['Socket', 'IOChannel', 'main.run'], unit: 'MiB/s', rate: true,
+        extras: ['max_rss_mib', 'cpu_s'],
+    },
+    {
+        name: 'spawn', kind: 'script', needs: ['Process', ...KAA_LOOP], unit: 'spawns/s', rate: true,
+        extras: ['ms_per_op', 'cpu_s'],
+        peers: { scenario: 'spawn-rate', lines: [['gjs', 'subprocess-wait'], ['gjs', 'subprocess-pipe'], ['node', 'spawn-inherit'], ['node', 'spawn-pipe']] },
+    },
     { name: 'worker-roundtrip', needs: ['threaded', 'ThreadPool'], todo: true },
     { name: 'worker-1mib', needs: ['threaded', 'ThreadPool'], todo: true },
     { name: 'pool-scaling', needs: ['threaded', 'ThreadPool'], todo: true },

@@ -47,9 +47,10 @@ export type {
 export { isDebug, setDebug } from './notifier/debug.js';
 
 // io
-export { IOMonitor, WeakIOMonitor, IO_READ, IO_WRITE, IOChannel } from './io/index.js';
+export { IOMonitor, WeakIOMonitor, IO_READ, IO_WRITE, IOChannel, Socket } from './io/index.js';
 export type {
     FileDescriptorLike, IOChannelOptions, IOChannelSignalMap, CloseOptions, WriteData, ChannelSource, Delimiter,
+    SocketOptions, ListenOptions, SocketSignalMap, Address, SocketAddressInfo, TlsOptions, TlsClientOptions, TlsServerOptions,
 } from './io/index.js';
 
 // process

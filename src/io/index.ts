@@ -10,3 +10,6 @@ export {
 } from './channel.js';
 export type { ChannelSource } from './source.js';
 export type { Delimiter } from './read-queue.js';
+export { Socket, type SocketOptions, type ListenOptions, type SocketSignalMap } from './socket.js';
+export type { Address, SocketAddressInfo } from './address.js';
+export type { TlsOptions, TlsClientOptions, TlsServerOptions } from './tls.js';

@@ -25,8 +25,9 @@ export type ChannelSource = number | { fileno(): number } | Gio.InputStream | Gi
 
 /** The fd behind a Gio stream, when it has one (`Gio.FileDescriptorBased`). */
 function streamFd(stream: Gio.InputStream | Gio.OutputStream | null): number {
-    const fdOf = (stream as { get_fd?: unknown } | null)?.get_fd;
-    return typeof fdOf === 'function' ? (fdOf.call(stream) as number) : -1;
+    // through the interface's prototype: GJS wraps a private type (GSocketInputStream)
+    // as its public parent, without the interface's methods
+    return stream instanceof Gio.FileDescriptorBased ? Gio.FileDescriptorBased.prototype.get_fd.call(stream) : -1;
 }
 
 function closer(objects: (Gio.InputStream | Gio.OutputStream | Gio.IOStream | null)[]): () => void {

@@ -14,21 +14,24 @@
  *   are not callable from GJS (out caller-allocates arrays).
  * - `tls` — a `Gio.TlsConnection`: fd readiness says nothing about TLS
  *   records, and a blocking read of a partial record would stall the loop,
- *   so reads are `read_bytes_async()` started once the socket's fd is
- *   readable (or at once when the last read filled its buffer: gnutls may
- *   hold more decrypted data than the socket shows). Writes are
- *   `write_nonblocking()`, waiting on the fd, with a short timer backoff if
- *   TLS still refuses a write the fd would take (a renegotiation).
- * - `stream` — any other Gio stream: async reads; writes `write_nonblocking()`
- *   when pollable (timer backoff), else a plain (possibly blocking) `write()`.
+ *   so reads are asynchronous (see below). Writes are `write_nonblocking()`,
+ *   waiting on the socket's fd, with a short timer backoff if TLS still
+ *   refuses a write the fd would take (a renegotiation).
+ * - `stream` — any other Gio stream: asynchronous reads; writes
+ *   `write_nonblocking()` when pollable (timer backoff), else a plain
+ *   (possibly blocking) `write()`.
  *
  * Two GJS 1.74 facts shape this file:
- * - An async callback refused during an incremental GC is lost with the data
- *   it carried. The fd watches survive that (re-armed by watch.ts), which is
- *   why plain fds and sockets never use `*_async`. For an async read, one
- *   check after every loop iteration notices a stream that is no longer
- *   pending while kaa still waits for it: the channel then closes with an
- *   error saying so, instead of hanging.
+ * - An async callback refused during an incremental GC never comes: a
+ *   `read_bytes_async()` result refused that way is gone with its data (a
+ *   TLS echo under allocation pressure lost data 5 runs in 5). The fd
+ *   watches survive that (re-armed by watch.ts), which is why plain fds and
+ *   sockets never use `*_async`. Async reads go through a
+ *   `Gio.BufferedInputStream`: `fill_async()` lands the data in the buffered
+ *   stream's C buffer before the JS callback is called, and one check after
+ *   every loop iteration sees a fill that is no longer pending while kaa
+ *   still waits for its callback, and takes the data from the buffer itself.
+ *   The callback is only a wake-up; losing it loses nothing.
  * - A `GLib.Bytes` keeps its C memory until the GC finalizes its wrapper, and
  *   GJS never frees it at all once any method of it was called (`get_size()`
  *   leaked 1 GiB for 1 GiB read). Reads therefore only call `toArray()` on
@@ -91,11 +94,8 @@ export interface TransportParts {
 }
 
 interface AsyncRead {
-    readonly stream: Gio.InputStream;
+    readonly buffered: Gio.BufferedInputStream;
     readonly cancellable: Gio.Cancellable;
-    readonly size: number;
-    /** Consecutive iteration checks that found the stream no longer pending. */
-    suspect: number;
     /** The transport was closed meanwhile: close the streams once this read is over. */
     closeAfter: boolean;
 }
@@ -108,10 +108,18 @@ function checkAsyncReads(): void {
         transport.checkAsync(op);
 }
 
+// Interface methods are called through the interface's prototype: GJS wraps
+// a private GType (GSocketInputStream, GTlsInputStream…) as its nearest
+// public parent, without the methods of the interfaces it implements.
+const canPollIn = Gio.PollableInputStream.prototype.can_poll;
+const isReadable = Gio.PollableInputStream.prototype.is_readable;
+const canPollOut = Gio.PollableOutputStream.prototype.can_poll;
+const writeNonblocking = Gio.PollableOutputStream.prototype.write_nonblocking;
+
 function pollable(stream: Gio.InputStream | Gio.OutputStream | null): boolean {
     if (stream instanceof Gio.InputStream)
-        return stream instanceof Gio.PollableInputStream && stream.can_poll();
-    return stream instanceof Gio.PollableOutputStream && stream.can_poll();
+        return stream instanceof Gio.PollableInputStream && canPollIn.call(stream);
+    return stream instanceof Gio.PollableOutputStream && canPollOut.call(stream);
 }
 
 /** Moves bytes for one channel. @internal */
@@ -131,8 +139,8 @@ export class Transport {
     #chunkSize = 65536;
     #reading = false;
     #closed = false;
-    /** The last TLS read filled its buffer: gnutls may hold more than the socket shows. */
-    #buffered = false;
+    /** The landing buffer of async reads (made on the first one). */
+    #landing: Gio.BufferedInputStream | null = null;
     #onWritable: (() => void) | null = null;
     #wokeByFd = false;
     /** The current `waitWritable()` waits on the fd (not on a retry timer). */
@@ -197,7 +205,7 @@ export class Transport {
         const out = this.#output as Gio.OutputStream;
         let n = 0;
         try {
-            n = this.#outputPollable ? (out as Gio.PollableOutputStream).write_nonblocking(buf, null) : out.write(buf, null);
+            n = this.#outputPollable ? writeNonblocking.call(out, buf, null) : out.write(buf, null);
         } catch (error) {
             if (!isWouldBlock(error))
                 throw error;
@@ -268,24 +276,10 @@ export class Transport {
 
     /** Called after each loop iteration while an async read is under way. */
     checkAsync(op: AsyncRead): void {
-        if (op.stream.has_pending()) {
-            op.suspect = 0;
-            return;
-        }
-        // The completion normally runs in the iteration that clears `pending`,
-        // or (GTask's idle) the next one; three checks in a row mean it is lost.
-        if (++op.suspect < 3)
-            return;
-        this.#endAsync(op);
-        if (op.closeAfter) {
-            this.#closeNow();
-            return;
-        }
-        if (!this.#closed) {
-            this.#reading = false;
-            this.#sink?.end(new Error(`kaa: a read from ${this.label} was lost: GJS refused its completion callback ` +
-                'during garbage collection (fixed in GJS 1.82), and the data it carried is gone; the channel is closed'));
-        }
+        // `pending` is cleared just before the completion callback runs: still
+        // waiting for it now means GJS refused it (a GC was sweeping).
+        if (!op.buffered.has_pending())
+            this.#onFilled(op, null);
     }
 
     #closeNow(): void {
@@ -300,17 +294,13 @@ export class Transport {
     #continueReading(): void {
         if (!this.#reading || this.#closed)
             return;
-        if (this.#readWatch && !(this.kind === 'tls' && this.#buffered))
-            this.#readWatch.start();
+        if (this.kind === 'fd')
+            this.#readWatch?.start();
         else
             this.#startAsyncRead();
     }
 
     #onReadable(condition: GLib.IOCondition): boolean {
-        if (this.kind === 'tls') {
-            this.#startAsyncRead();
-            return false;
-        }
         if (condition & GLib.IOCondition.NVAL)
             return this.#fail(new Error(`${this.label} was closed by someone else while kaa was reading from it`));
         const input = this.#input as Gio.InputStream;
@@ -327,7 +317,7 @@ export class Transport {
             (this.#sink as ReadSink).data(chunk);
             if (!this.#reading || this.#closed)
                 return false;
-            if (this.#inputPollable && !(input as Gio.PollableInputStream).is_readable())
+            if (this.#inputPollable && !isReadable.call(input))
                 return true;
         }
         return true;
@@ -341,12 +331,16 @@ export class Transport {
     }
 
     #startAsyncRead(): void {
-        const stream = this.#input as Gio.InputStream;
-        const op: AsyncRead = { stream, cancellable: new Gio.Cancellable(), size: this.#chunkSize, suspect: 0, closeAfter: false };
+        if (!this.#landing) {
+            this.#landing = Gio.BufferedInputStream.new_sized(this.#input as Gio.InputStream, this.#chunkSize) as Gio.BufferedInputStream;
+            this.#landing.set_close_base_stream(false);
+        }
+        const op: AsyncRead = { buffered: this.#landing, cancellable: new Gio.Cancellable(), closeAfter: false };
         asyncReads.set(this, op);
         removeAsyncCheck ??= addIterationCheck(checkAsyncReads);
         try {
-            stream.read_bytes_async(op.size, GLib.PRIORITY_DEFAULT, op.cancellable, (_s, result) => this.#onAsyncRead(op, result));
+            op.buffered.fill_async(Math.min(this.#chunkSize, op.buffered.get_buffer_size()), GLib.PRIORITY_DEFAULT,
+                op.cancellable, (_s, result) => this.#onFilled(op, result));
         } catch (error) {
             this.#endAsync(op);
             this.#fail(error);
@@ -362,28 +356,36 @@ export class Transport {
         }
     }
 
-    #onAsyncRead(op: AsyncRead, result: Gio.AsyncResult): void {
+    /** A fill ended: `result` from its callback, or null when the check found its callback refused. */
+    #onFilled(op: AsyncRead, result: Gio.AsyncResult | null): void {
         try {
+            if (asyncReads.get(this) !== op)
+                return;
             this.#endAsync(op);
-            let chunk: Uint8Array | null = null;
+            let count = -1;
             let error: unknown = null;
-            try {
-                chunk = op.stream.read_bytes_finish(result).toArray();
-            } catch (e) {
-                error = e;
+            if (result) {
+                try {
+                    count = op.buffered.fill_finish(result);
+                } catch (e) {
+                    error = e;
+                }
             }
             if (op.closeAfter)
                 this.#closeNow();
             if (this.#closed || (error !== null && isCancelled(error)))
                 return;
-            if (chunk === null || !chunk.length) {
+            const available = op.buffered.get_available();
+            if (available > 0) {
+                const chunk = op.buffered.read_bytes(available, null).toArray();
+                noteRead(chunk.length);
+                (this.#sink as ReadSink).data(chunk);
+                this.#continueReading();
+            } else if (error !== null || count === 0) {
                 this.#fail(error);
-                return;
+            } else {
+                this.#continueReading(); // a refused callback and nothing buffered: ask again (EOF or an error repeats)
             }
-            noteRead(chunk.length);
-            this.#buffered = chunk.length === op.size;
-            (this.#sink as ReadSink).data(chunk);
-            this.#continueReading();
         } catch (e) {
             reportException(e);
         }

@@ -70,6 +70,11 @@ export class FdWatch {
         return this.#id !== 0;
     }
 
+    /** The GLib source id (0 when not armed); for diagnostics and tests. */
+    get sourceId(): number {
+        return this.#id;
+    }
+
     /** Arms the watch (a no-op when armed). */
     start(): void {
         if (this.#id)

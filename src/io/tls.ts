@@ -1,0 +1,182 @@
+/**
+ * TLS for `Socket.startTls()`, through Gio's TLS (glib-networking, GnuTLS
+ * on Debian: the `glib-networking` package must be installed).
+ *
+ * A client verifies the server's certificate against the system's CAs and
+ * the server name (by default the host given to `connect()`), unless told
+ * `verify: false`; `ca` adds PEM CA certificates to trust (checked in
+ * `accept-certificate`). A server presents a certificate and key given as
+ * PEM text (`Gio.TlsCertificate.new_from_pem`).
+ *
+ * The handshake is `handshake_async()`, the one Gio async call a TLS socket
+ * needs. If GJS 1.74 refuses its callback during a GC, the handshake still
+ * completed inside Gio: a check after each loop iteration sees the
+ * negotiated protocol version and carries on without the callback. A
+ * handshake that does not end within `timeout` seconds fails.
+ * @module
+ */
+import GLib from 'gi://GLib';
+import Gio from 'gi://Gio';
+import { InProgress, onAbort } from '../async/inprogress.js';
+import { now } from '../notifier/clock.js';
+import { SocketError, describeValue } from '../notifier/errors.js';
+import { addIterationCheck } from '../notifier/loop.js';
+import { scheduler, type ScheduledEntry } from '../notifier/scheduler.js';
+import { reportException } from '../notifier/sources.js';
+
+/** `startTls()` for a client. */
+export interface TlsClientOptions {
+    /** Act as the client (the default). */
+    server?: false;
+    /** The name the server's certificate must match. @default the host given to connect() */
+    serverName?: string | null;
+    /** Verify the server's certificate. @default true */
+    verify?: boolean;
+    /** PEM CA certificates to trust besides the system's. @default null */
+    ca?: string | null;
+    /** A client certificate (PEM, may include the key). @default null */
+    certificate?: string | null;
+    /** The client certificate's key (PEM) when not in `certificate`. @default null */
+    key?: string | null;
+    /** Seconds the handshake may take. @default 30 */
+    timeout?: number;
+}
+
+/** `startTls()` for a server. */
+export interface TlsServerOptions {
+    /** Act as the server. */
+    server: true;
+    /** The server's certificate (PEM, may include the key and the chain). */
+    certificate: string;
+    /** The key (PEM) when not in `certificate`. @default null */
+    key?: string | null;
+    /** Seconds the handshake may take. @default 30 */
+    timeout?: number;
+}
+
+/** What `Socket.startTls()` takes. */
+export type TlsOptions = TlsClientOptions | TlsServerOptions;
+
+function pem(name: string, value: unknown, required: boolean): string | null {
+    if (value === undefined || value === null) {
+        if (required)
+            throw new TypeError(`Socket.startTls(): \`${name}\` (PEM text) is required for a server`);
+        return null;
+    }
+    if (typeof value !== 'string' || !value.includes('-----BEGIN'))
+        throw new TypeError(`Socket.startTls(): \`${name}\` must be PEM text (got ${describeValue(value)})`);
+    return value;
+}
+
+function certificate(certPem: string, keyPem: string | null): Gio.TlsCertificate {
+    try {
+        return Gio.TlsCertificate.new_from_pem(keyPem ? `${certPem}\n${keyPem}` : certPem, -1);
+    } catch (error) {
+        throw new TypeError(`Socket.startTls(): the certificate or key cannot be used: ${(error as Error).message}`, { cause: error });
+    }
+}
+
+/** The `timeout` option, checked. @internal */
+export function tlsTimeout(options: TlsOptions): number {
+    const t = options.timeout ?? 30;
+    if (typeof t !== 'number' || !(t > 0) || t === Infinity)
+        throw new TypeError(`Socket.startTls(): \`timeout\` must be a number of seconds > 0 (got ${describeValue(t)})`);
+    return t;
+}
+
+/**
+ * Wraps `base` in a client or server TLS connection per `options`.
+ * @param target - `{host, port}` of the peer for a client's default server name, or null.
+ * @throws TypeError for bad options or unusable PEM; SocketError when Gio has no TLS support.
+ * @internal
+ */
+export function tlsConnection(base: Gio.IOStream, options: TlsOptions,
+    target: { host: string; port: number } | null): { tls: Gio.TlsConnection; cleanup: () => void } {
+    if (options === null || typeof options !== 'object')
+        throw new TypeError(`Socket.startTls(): \`options\` must be an object (got ${describeValue(options)})`);
+    try {
+        if (options.server === true) {
+            const cert = certificate(pem('certificate', options.certificate, true) as string, pem('key', options.key, false));
+            return { tls: Gio.TlsServerConnection.new(base, cert) as unknown as Gio.TlsConnection, cleanup: () => undefined };
+        }
+        return client(base, options, target);
+    } catch (error) {
+        if (error instanceof GLib.Error && error.matches(Gio.TlsError, Gio.TlsError.UNAVAILABLE))
+            throw new SocketError('Socket.startTls(): TLS is not available (install glib-networking)', { cause: error });
+        throw error;
+    }
+}
+
+function client(base: Gio.IOStream, options: TlsClientOptions, target: { host: string; port: number } | null) {
+    const { verify = true, serverName = target?.host ?? null } = options;
+    if (typeof verify !== 'boolean')
+        throw new TypeError(`Socket.startTls(): \`verify\` must be a boolean (got ${describeValue(verify)})`);
+    const ca = pem('ca', options.ca, false);
+    const own = pem('certificate', options.certificate, false);
+    const identity = serverName ? Gio.NetworkAddress.new(serverName, target?.port ?? 0) : null;
+    const tls = Gio.TlsClientConnection.new(base, identity) as unknown as Gio.TlsClientConnection & Gio.TlsConnection;
+    if (own)
+        tls.set_certificate(certificate(own, pem('key', options.key, false)));
+    if (verify && !ca)
+        return { tls, cleanup: () => undefined };
+    const authorities = (ca ?? '').split(/(?=-----BEGIN CERTIFICATE-----)/).filter(p => p.includes('-----BEGIN'))
+        .map(p => certificate(p, null));
+    const handler = tls.connect('accept-certificate', (_conn: Gio.TlsConnection, peer: Gio.TlsCertificate) => {
+        if (!verify)
+            return true;
+        return authorities.some(authority => peer.verify(identity, authority) === 0);
+    });
+    return { tls, cleanup: () => tls.disconnect(handler) };
+}
+
+/**
+ * Runs the handshake; the InProgress fails with a SocketError (the GLib
+ * error as `cause`), or on `timeout`. `abort()` cancels it.
+ * @internal
+ */
+export function handshake(tls: Gio.TlsConnection, timeout: number, label: string): InProgress<void> {
+    const ip = new InProgress<void>({ name: `Socket.startTls(${label})` });
+    const cancellable = new Gio.Cancellable();
+    let settled = false;
+    let seen = 0;
+    const settle = (error: unknown): void => {
+        if (settled)
+            return;
+        settled = true;
+        scheduler.remove(deadline);
+        removeCheck();
+        if (error === null)
+            ip.finish(undefined);
+        else if (!ip.finished)
+            ip.throw(new SocketError(`Socket.startTls(): the TLS handshake with ${label} failed: ${(error as Error).message}`, { cause: error }));
+    };
+    const deadline: ScheduledEntry = { deadline: now() + timeout, heapIndex: -1, seq: 0, fire: () => {
+        cancellable.cancel();
+        settle(new Error(`it did not finish within ${timeout} s`));
+    } };
+    scheduler.add(deadline);
+    const removeCheck = addIterationCheck(() => {
+        // the completion callback may have been refused (GJS GC): the version says it is done
+        if (tls.get_protocol_version() !== Gio.TlsProtocolVersion.UNKNOWN && ++seen >= 3)
+            settle(null);
+    });
+    onAbort(ip as InProgress<unknown>, () => {
+        settled = true;
+        scheduler.remove(deadline);
+        removeCheck();
+        cancellable.cancel();
+    });
+    tls.handshake_async(GLib.PRIORITY_DEFAULT, cancellable, (_c, result) => {
+        try {
+            tls.handshake_finish(result);
+            settle(null);
+        } catch (error) {
+            try {
+                settle(error);
+            } catch (e) {
+                reportException(e);
+            }
+        }
+    });
+    return ip;
+}

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Installs what `npm test`, `npm start` and `npm run bench` need, and only what
 # is missing: the Debian packages (gjs, GTK 4 typelibs, Xvfb, D-Bus, GnuTLS
-# tools) when run as root, else prints the exact command and fails; then
+# tools, glib-networking for Gio's TLS) when run as root, else prints the exact command and fails; then
 # `npm ci` when node_modules is missing or older than package-lock.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apt_packages=(gjs gir1.2-gtk-4.0 xvfb xauth dbus gnutls-bin)
+apt_packages=(gjs gir1.2-gtk-4.0 xvfb xauth dbus gnutls-bin glib-networking)
 missing=()
 for pkg in "${apt_packages[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")

@@ -25,40 +25,17 @@
  * not reported as unhandled (the `closed` signal tells).
  * @module
  */
-import type GLib from 'gi://GLib';
 import { InProgress } from '../async/inprogress.js';
 import { describeValue } from '../notifier/errors.js';
 import { Signal, Signals, type SignalMap } from '../notifier/signals.js';
 import { IO_READ, IO_WRITE } from './monitor.js';
-import { ChannelReader, type LineResult } from './reader.js';
-import { compileDelimiter, type Delimiter } from './read-queue.js';
+import { parseOptions, positiveInteger, toBytes, type CloseOptions, type IOChannelOptions, type WriteData } from './options.js';
+import { ChannelReader } from './reader.js';
 import { openTransport, type ChannelSource } from './source.js';
 import type { Transport } from './transport.js';
 import { ChannelWriter } from './writer.js';
 
-/** Options of the {@link IOChannel} constructor. */
-export interface IOChannelOptions {
-    /** `IO_READ`, `IO_WRITE` or both, for an fd. @default both for an fd; what a stream can do */
-    mode?: number;
-    /** The most bytes one read from the OS returns. @default 65536 */
-    chunkSize?: number;
-    /** The line delimiter of `readline()`/`lines()`: a string, bytes, or a list of them. @default '\n' */
-    delimiter?: Delimiter;
-    /** The limit of each queue in bytes (reads stop pulling, writes throw beyond it). @default 1048576 */
-    queueSize?: number;
-    /** How lines are decoded: `'utf-8'`, or `null` for `Uint8Array` lines. @default 'utf-8' */
-    encoding?: 'utf-8' | null;
-    /** Close the wrapped fd or stream with the channel. @default true */
-    closeFd?: boolean;
-}
-
-/** Options of {@link IOChannel.close}. */
-export interface CloseOptions {
-    /** Close now, failing queued writes, instead of after the write queue is flushed. @default false */
-    immediate?: boolean;
-    /** What the `closed` signal says (false: closed because of EOF or an error). @default true */
-    expected?: boolean;
-}
+export type { CloseOptions, IOChannelOptions, WriteData } from './options.js';
 
 /** The signals of an IOChannel: `read(data)`, `readline(line)`, `closed(expected)`. */
 export interface IOChannelSignalMap<Line extends string | Uint8Array = string> {
@@ -67,36 +44,12 @@ export interface IOChannelSignalMap<Line extends string | Uint8Array = string> {
     closed: [expected: boolean];
 }
 
-/** What `write()` accepts: a string (written as UTF-8), bytes or a `GLib.Bytes`. */
-export type WriteData = string | Uint8Array | GLib.Bytes;
-
 /** Subclasses list extra signal names under this key (Socket: `newClient` …). @internal */
 export const extraSignals: unique symbol = Symbol('kaa.io.extraSignals');
 
 /** Replaces a channel's transport (the TLS upgrade); `null` pauses IO, keeping the old one. @internal */
 export let setTransport: (channel: IOChannel<string | Uint8Array, IOChannelSignalMap<string | Uint8Array>>,
     transport: Transport | null) => void;
-
-const encoder = new TextEncoder();
-
-function positiveInteger(name: string, value: unknown, fallback: number): number {
-    if (value === undefined)
-        return fallback;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0)
-        throw new TypeError(`IOChannel: \`${name}\` must be an integer > 0 (got ${describeValue(value)})`);
-    return value;
-}
-
-function toBytes(data: unknown): Uint8Array {
-    if (typeof data === 'string')
-        return encoder.encode(data);
-    if (data instanceof Uint8Array)
-        return data;
-    if (typeof data === 'object' && data !== null && typeof (data as GLib.Bytes).toArray === 'function' &&
-        data.constructor?.name === 'GLib_Bytes')
-        return (data as GLib.Bytes).toArray();
-    throw new TypeError(`IOChannel.write(): \`data\` must be a string, a Uint8Array or a GLib.Bytes (got ${describeValue(data)})`);
-}
 
 /**
  * Reads and writes an fd, a pipe, a socket or a Gio stream without blocking
@@ -134,16 +87,7 @@ export class IOChannel<Line extends string | Uint8Array = string,
      * @throws TypeError naming a bad option or source; Error for a closed fd.
      */
     constructor(source?: ChannelSource | null, options: IOChannelOptions = {}) {
-        if (options === null || typeof options !== 'object')
-            throw new TypeError(`IOChannel: \`options\` must be an object (got ${describeValue(options)})`);
-        const { mode, encoding = 'utf-8', closeFd = true } = options;
-        if (mode !== undefined && mode !== IO_READ && mode !== IO_WRITE && mode !== (IO_READ | IO_WRITE))
-            throw new TypeError(`IOChannel: \`mode\` must be IO_READ, IO_WRITE or both (got ${describeValue(mode)})`);
-        if (encoding !== 'utf-8' && encoding !== null)
-            throw new TypeError(`IOChannel: \`encoding\` must be 'utf-8' or null (got ${describeValue(encoding)})`);
-        if (typeof closeFd !== 'boolean')
-            throw new TypeError(`IOChannel: \`closeFd\` must be a boolean (got ${describeValue(closeFd)})`);
-        const delimiters = compileDelimiter(options.delimiter ?? '\n', 'IOChannel');
+        const { mode, encoding, closeFd, chunkSize, queueSize, delimiters } = parseOptions(options);
         this.#mode = mode;
         this.#closeFd = closeFd;
         const hook = () => this.#reader.update();
@@ -152,9 +96,7 @@ export class IOChannel<Line extends string | Uint8Array = string,
             ...extra as (keyof M & string)[]);
         this.#reader = new ChannelReader<Line>({
             signals: this.signals as unknown as Signals<IOChannelSignalMap<Line>>,
-            chunkSize: positiveInteger('chunkSize', options.chunkSize, 65536),
-            queueSize: positiveInteger('queueSize', options.queueSize, 1024 * 1024),
-            delimiters, encoding,
+            chunkSize, queueSize, delimiters, encoding,
             onEnd: error => this.#onEnd(error),
         });
         this.#writer = new ChannelWriter({
@@ -247,7 +189,7 @@ export class IOChannel<Line extends string | Uint8Array = string,
      */
     lines(): AsyncGenerator<Line, void, undefined> {
         this.#checkReadable('lines()');
-        return this.#lines();
+        return this.#reader.lines();
     }
 
     /**
@@ -259,7 +201,7 @@ export class IOChannel<Line extends string | Uint8Array = string,
      */
     chunks(): AsyncGenerator<Uint8Array, void, undefined> {
         this.#checkReadable('chunks()');
-        return this.#chunks();
+        return this.#reader.chunks();
     }
 
     /**
@@ -439,36 +381,5 @@ export class IOChannel<Line extends string | Uint8Array = string,
         this.#closedSignal.emit(expected);
         for (const ip of closing?.waiters ?? [])
             ip.finish(undefined);
-    }
-
-    async *#lines(): AsyncGenerator<Line, void, undefined> {
-        const release = this.#reader.iterate();
-        try {
-            for (;;) {
-                const r: LineResult = await this.#reader.pullLine();
-                if (r.end) {
-                    if (r.bytes.length)
-                        yield this.#reader.decode(r.bytes);
-                    return;
-                }
-                yield this.#reader.decode(r.bytes.subarray(0, r.bytes.length - r.delimiterLength));
-            }
-        } finally {
-            release();
-        }
-    }
-
-    async *#chunks(): AsyncGenerator<Uint8Array, void, undefined> {
-        const release = this.#reader.iterate();
-        try {
-            for (;;) {
-                const chunk = await this.#reader.read();
-                if (!chunk.length)
-                    return;
-                yield chunk;
-            }
-        } finally {
-            release();
-        }
     }
 }

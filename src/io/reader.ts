@@ -144,6 +144,39 @@ export class ChannelReader<Line extends string | Uint8Array> {
         };
     }
 
+    /** `lines()`: the lines without delimiters until EOF, reading ahead while open. */
+    async *lines(): AsyncGenerator<Line, void, undefined> {
+        const release = this.iterate();
+        try {
+            for (;;) {
+                const r: LineResult = await this.pullLine();
+                if (r.end) {
+                    if (r.bytes.length)
+                        yield this.decode(r.bytes);
+                    return;
+                }
+                yield this.decode(r.bytes.subarray(0, r.bytes.length - r.delimiterLength));
+            }
+        } finally {
+            release();
+        }
+    }
+
+    /** `chunks()`: the data as it comes until EOF, reading ahead while open. */
+    async *chunks(): AsyncGenerator<Uint8Array, void, undefined> {
+        const release = this.iterate();
+        try {
+            for (;;) {
+                const chunk = await this.read();
+                if (!chunk.length)
+                    return;
+                yield chunk;
+            }
+        } finally {
+            release();
+        }
+    }
+
     /**
      * Backpressure: reads from the OS are wanted while data goes to the queue
      * (pending calls, open iterators, `readline` callbacks) and the queue has

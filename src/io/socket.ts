@@ -21,12 +21,13 @@ import GLib from 'gi://GLib';
 import Gio from 'gi://Gio';
 import { InProgress, onAbort } from '../async/inprogress.js';
 import { SocketError, describeValue } from '../notifier/errors.js';
-import { describeSocketAddress, literalAddress, parseAddress, type Address, type SocketAddressInfo } from './address.js';
+import { describeSocketAddress, parseAddress, type Address, type SocketAddressInfo } from './address.js';
 import { IOChannel, extraSignals, setTransport, type CloseOptions, type IOChannelOptions, type IOChannelSignalMap } from './channel.js';
 import { connectTo } from './connect.js';
 import { IO_READ, IO_WRITE } from './monitor.js';
 import { openTransport } from './source.js';
 import { handshake, tlsConnection, tlsTimeout, type TlsOptions } from './tls.js';
+import { listenTcp, listenUnix } from './listen.js';
 import { FdWatch, isWouldBlock } from './watch.js';
 
 /** Options of the {@link Socket} constructor: the IOChannel options (but `mode`) and `autoAccept`. */
@@ -362,68 +363,4 @@ export class Socket<Line extends string | Uint8Array = string> extends IOChannel
         else
             this.#unclaimed.push(client);
     }
-}
-
-/** A Unix listening socket at `path`: a stale socket file is replaced, a live one refused. */
-function listenUnix(path: string, mode: number): Gio.Socket {
-    const file = Gio.File.new_for_path(path);
-    if (GLib.file_test(path, GLib.FileTest.EXISTS) || GLib.file_test(path, GLib.FileTest.IS_SYMLINK)) {
-        const type = file.query_info('standard::type', Gio.FileQueryInfoFlags.NOFOLLOW_SYMLINKS, null).get_file_type();
-        if (type !== Gio.FileType.SPECIAL)
-            throw new SocketError(`Socket.listen(): ${path} exists and is not a socket; not replacing it`);
-        const probe = Gio.Socket.new(Gio.SocketFamily.UNIX, Gio.SocketType.STREAM, Gio.SocketProtocol.DEFAULT);
-        let live = false;
-        try {
-            probe.set_blocking(false);
-            probe.connect(Gio.UnixSocketAddress.new(path), null);
-            live = true;
-        } catch (error) {
-            live = error instanceof GLib.Error && (error.matches(Gio.IOErrorEnum, Gio.IOErrorEnum.PENDING) ||
-                error.matches(Gio.IOErrorEnum, Gio.IOErrorEnum.WOULD_BLOCK));
-        } finally {
-            probe.close();
-        }
-        if (live)
-            throw new SocketError(`Socket.listen(): ${path}: address in use (a server is listening on it)`);
-        file.delete(null);
-    }
-    const socket = Gio.Socket.new(Gio.SocketFamily.UNIX, Gio.SocketType.STREAM, Gio.SocketProtocol.DEFAULT);
-    try {
-        socket.bind(Gio.UnixSocketAddress.new(path), false);
-        file.set_attribute_uint32('unix::mode', mode, Gio.FileQueryInfoFlags.NOFOLLOW_SYMLINKS, null);
-    } catch (error) {
-        socket.close();
-        throw error;
-    }
-    return socket;
-}
-
-/** A TCP listening socket: every interface (IPv6 with IPv4 mapped, else IPv4) when `host` is null. */
-function listenTcp(host: string | null, port: number): Gio.Socket {
-    if (host === null) {
-        try {
-            return bound(new Gio.InetSocketAddress({ address: Gio.InetAddress.new_any(Gio.SocketFamily.IPV6), port }));
-        } catch (error) {
-            if (!(error instanceof GLib.Error && error.matches(Gio.IOErrorEnum, Gio.IOErrorEnum.NOT_SUPPORTED)))
-                throw error;
-            return bound(new Gio.InetSocketAddress({ address: Gio.InetAddress.new_any(Gio.SocketFamily.IPV4), port }));
-        }
-    }
-    let address = literalAddress(host) ? Gio.InetSocketAddress.new_from_string(host, port) : null;
-    if (!address) {
-        const [first] = Gio.Resolver.get_default().lookup_by_name(host, null);
-        address = new Gio.InetSocketAddress({ address: first, port });
-    }
-    return bound(address);
-}
-
-function bound(address: Gio.SocketAddress): Gio.Socket {
-    const socket = Gio.Socket.new(address.get_family(), Gio.SocketType.STREAM, Gio.SocketProtocol.DEFAULT);
-    try {
-        socket.bind(address, true);
-    } catch (error) {
-        socket.close();
-        throw error;
-    }
-    return socket;
 }

@@ -17,18 +17,12 @@ import GLib from 'gi://GLib';
 import Gio from 'gi://Gio';
 import { describeValue } from '../notifier/errors.js';
 import { IO_READ, IO_WRITE } from './monitor.js';
+import { streamFd } from './streams.js';
 import { Transport, type TransportKind } from './transport.js';
 import { checkFdOpen, ignoreSigpipe, toFd } from './watch.js';
 
 /** What an IOChannel wraps: an fd, an object with `fileno()`, or a Gio stream. */
 export type ChannelSource = number | { fileno(): number } | Gio.InputStream | Gio.OutputStream | Gio.IOStream;
-
-/** The fd behind a Gio stream, when it has one (`Gio.FileDescriptorBased`). */
-function streamFd(stream: Gio.InputStream | Gio.OutputStream | null): number {
-    // through the interface's prototype: GJS wraps a private type (GSocketInputStream)
-    // as its public parent, without the interface's methods
-    return stream instanceof Gio.FileDescriptorBased ? Gio.FileDescriptorBased.prototype.get_fd.call(stream) : -1;
-}
 
 function closer(objects: (Gio.InputStream | Gio.OutputStream | Gio.IOStream | null)[]): () => void {
     return () => {

@@ -1,0 +1,91 @@
+/**
+ * The options of IOChannel and what `write()` and `close()` take, checked
+ * with messages that name the option and the value received.
+ * @module
+ */
+import GLib from 'gi://GLib';
+import { describeValue } from '../notifier/errors.js';
+import { IO_READ, IO_WRITE } from './monitor.js';
+import { compileDelimiter, type Delimiter } from './read-queue.js';
+
+/** Options of the {@link IOChannel} constructor. */
+export interface IOChannelOptions {
+    /** `IO_READ`, `IO_WRITE` or both, for an fd. @default both for an fd; what a stream can do */
+    mode?: number;
+    /** The most bytes one read from the OS returns. @default 65536 */
+    chunkSize?: number;
+    /** The line delimiter of `readline()`/`lines()`: a string, bytes, or a list of them. @default '\n' */
+    delimiter?: Delimiter;
+    /** The limit of each queue in bytes (reads stop pulling, writes throw beyond it). @default 1048576 */
+    queueSize?: number;
+    /** How lines are decoded: `'utf-8'`, or `null` for `Uint8Array` lines. @default 'utf-8' */
+    encoding?: 'utf-8' | null;
+    /** Close the wrapped fd or stream with the channel. @default true */
+    closeFd?: boolean;
+}
+
+/** Options of {@link IOChannel.close}. */
+export interface CloseOptions {
+    /** Close now, failing queued writes, instead of after the write queue is flushed. @default false */
+    immediate?: boolean;
+    /** What the `closed` signal says (false: closed because of EOF or an error). @default true */
+    expected?: boolean;
+}
+
+/** What `write()` accepts: a string (written as UTF-8), bytes or a `GLib.Bytes`. */
+export type WriteData = string | Uint8Array | GLib.Bytes;
+
+const encoder = new TextEncoder();
+
+/** A positive integer option, or `fallback` when undefined. @internal */
+export function positiveInteger(name: string, value: unknown, fallback: number): number {
+    if (value === undefined)
+        return fallback;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0)
+        throw new TypeError(`IOChannel: \`${name}\` must be an integer > 0 (got ${describeValue(value)})`);
+    return value;
+}
+
+/** What `write()` was given, as bytes. @internal */
+export function toBytes(data: unknown): Uint8Array {
+    if (typeof data === 'string')
+        return encoder.encode(data);
+    if (data instanceof Uint8Array)
+        return data;
+    if (data instanceof GLib.Bytes)
+        return data.toArray(); // never get_size() & co: GJS would then keep the buffer forever (streams.ts)
+    throw new TypeError(`IOChannel.write(): \`data\` must be a string, a Uint8Array or a GLib.Bytes (got ${describeValue(data)})`);
+}
+
+/** The constructor's options, checked, with their defaults. @internal */
+export interface ParsedOptions {
+    mode: number | undefined;
+    chunkSize: number;
+    queueSize: number;
+    delimiters: Uint8Array[];
+    encoding: 'utf-8' | null;
+    closeFd: boolean;
+}
+
+/**
+ * Checks the constructor's options.
+ * @throws TypeError naming a bad option and its value.
+ * @internal
+ */
+export function parseOptions(options: IOChannelOptions): ParsedOptions {
+    if (options === null || typeof options !== 'object')
+        throw new TypeError(`IOChannel: \`options\` must be an object (got ${describeValue(options)})`);
+    const { mode, encoding = 'utf-8', closeFd = true } = options;
+    if (mode !== undefined && mode !== IO_READ && mode !== IO_WRITE && mode !== (IO_READ | IO_WRITE))
+        throw new TypeError(`IOChannel: \`mode\` must be IO_READ, IO_WRITE or both (got ${describeValue(mode)})`);
+    if (encoding !== 'utf-8' && encoding !== null)
+        throw new TypeError(`IOChannel: \`encoding\` must be 'utf-8' or null (got ${describeValue(encoding)})`);
+    if (typeof closeFd !== 'boolean')
+        throw new TypeError(`IOChannel: \`closeFd\` must be a boolean (got ${describeValue(closeFd)})`);
+    return {
+        mode, encoding, closeFd,
+        chunkSize: positiveInteger('chunkSize', options.chunkSize, 65536),
+        queueSize: positiveInteger('queueSize', options.queueSize, 1024 * 1024),
+        delimiters: compileDelimiter(options.delimiter ?? '\n', 'IOChannel'),
+    };
+}

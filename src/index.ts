@@ -56,3 +56,15 @@ export type {
 // process
 export { Process, watchChild } from './process/index.js';
 export type { ProcessOptions, ProcessSignals, ProcessState, StopCommand, StopOptions, Dumpfile, StreamName } from './process/index.js';
+
+// workers
+export { threaded, ThreadInProgress, MAINTHREAD, GOBJECT } from './workers/threaded.js';
+export type { ThreadTarget, ThreadedOptions, ThreadedFunction, Threaded, WorkerStatus } from './workers/threaded.js';
+export { ThreadPool, registerThreadPool, getThreadPool } from './workers/pool.js';
+export type { ThreadPoolOptions, ThreadPoolStatistics } from './workers/pool.js';
+export { gobjectSetThreaded } from './workers/gobject.js';
+export type { GObjectWorkerOptions } from './workers/gobject.js';
+export { expose, callMain, isMainthread } from './workers/main-calls.js';
+export { workerModule, resolveUri } from './workers/module.js';
+export type { WorkerModule, WorkerModuleOptions } from './workers/module.js';
+export { setWorkerHost } from './workers/locate.js';

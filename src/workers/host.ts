@@ -1,0 +1,96 @@
+/**
+ * The entry of a worker process (bundled to `dist/kaa-worker.js`):
+ *
+ *     /bin/sh -c 'exec 3>&1 1>&2 "$0" -m "$@"' gjs kaa-worker.js [--gobject] [--module URI]
+ *
+ * Frames arrive on fd 0 and leave on fd 3; fd 1 is the parent's stderr
+ * pipe, so `print()` never corrupts the protocol. The worker runs its own
+ * kaa main loop (the whole kaa API except GTK works in worker functions,
+ * and `kaa.isMainthread()` is false) until its stdin reaches EOF — the
+ * parent stopped it or died — then runs kaa's shutdown and exits 0. A
+ * malformed frame makes it exit with status 3 after saying why on stderr.
+ *
+ * With `--module URI` (the GObject worker) the module is imported first,
+ * then HELLO is sent, then the module's `start()` (if any) is called; EOF
+ * calls its `stop()`.
+ *
+ * The loop is started synchronously at the module's top level (never after
+ * an `await`: GJS 1.74 could not run promise reactions inside it).
+ * @module
+ */
+import Gio from 'gi://Gio';
+import GLib from 'gi://GLib';
+import GObject from 'gi://GObject';
+import system from 'system';
+import * as kaa from '../index.js';
+import { defer } from '../notifier/scheduler.js';
+import { logException } from '../notifier/log.js';
+import { Executor } from './executor.js';
+import { failMainCalls, setHostLink } from './main-calls.js';
+import { encodeFrame, HELLO } from './protocol.js';
+import { Transport } from './transport.js';
+
+interface StartStop {
+    start?: () => unknown;
+    stop?: () => unknown;
+}
+
+Object.assign(globalThis, { kaa, GLib, Gio, GObject });
+
+const argv = ARGV.slice();
+const moduleAt = argv.indexOf('--module');
+const moduleUri = moduleAt >= 0 ? argv[moduleAt + 1] : null;
+const pid = Gio.Credentials.new().get_unix_pid();
+let link: Transport | null = null;
+let hooks: StartStop | null = null;
+let exitStatus = 0;
+
+function connect(): Transport {
+    const executor = new Executor(frame => link?.send(frame) ?? false);
+    const transport = new Transport(new Gio.UnixInputStream({ fd: 0, close_fd: true }),
+        new Gio.UnixOutputStream({ fd: 3, close_fd: true }), {
+            frame: message => executor.handle(message),
+            closed: error => finish(error),
+        }, { blockingWrites: true, readBurst: Infinity });
+    link = transport;
+    setHostLink({ send: frame => transport.send(frame) });
+    return transport;
+}
+
+function finish(error: Error | null): void {
+    if (error) {
+        printerr(`kaa worker ${pid}: ${error.message}; exiting`);
+        exitStatus = 3;
+    }
+    failMainCalls(new Error('kaa worker: the link to the main process closed'));
+    try {
+        hooks?.stop?.();
+    } catch (e) {
+        logException(e, 'kaa worker: the module\'s stop() threw');
+    }
+    kaa.main.stop();
+}
+
+function startWithModule(uri: string): void {
+    (import(uri) as Promise<StartStop>).then(ns => defer(() => {
+        hooks = ns;
+        connect().send(encodeFrame([HELLO, pid, null], null));
+        if (typeof ns.start === 'function')
+            ns.start();
+    }), error => defer(() => {
+        const message = `cannot import ${uri}: ${(error as Error)?.message ?? String(error)}`;
+        printerr(`kaa worker ${pid}: ${message}`);
+        connect().send(encodeFrame([HELLO, pid, message], null));
+        exitStatus = 4;
+        kaa.main.stop();
+    }));
+}
+
+if (moduleUri)
+    defer(() => startWithModule(moduleUri));
+else
+    connect().send(encodeFrame([HELLO, pid, null], null));
+
+kaa.main.run();
+(link as Transport | null)?.close();
+system.exit(exitStatus);

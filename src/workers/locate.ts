@@ -1,0 +1,84 @@
+/**
+ * Where the worker host (`kaa-worker.js`) and the `gjs` binary are.
+ *
+ * The host is found, in order: {@link setWorkerHost}; the `KAA_WORKER_HOST`
+ * environment variable (a path or a `file://` URI); the file next to the
+ * bundle that holds this code (`dist/kaa.js` → `dist/kaa-worker.js`; inside
+ * a worker, the host itself). GJS 1.74 has no `URL`: `import.meta.url` is
+ * turned into a path with `Gio.File`. `gjs` is the binary running this
+ * process (`/proc/self/exe`), else the first `gjs` on `PATH`.
+ * @module
+ */
+import Gio from 'gi://Gio';
+import GLib from 'gi://GLib';
+import { WorkerError, describeValue } from '../notifier/errors.js';
+
+const HOST_NAME = 'kaa-worker.js';
+let explicitHost: string | null = null;
+let gjs: string | null = null;
+
+/**
+ * Turns a `file://` URI or an absolute path into an absolute path.
+ * @param pathOrUri - the location.
+ * @returns the path.
+ * @throws TypeError for a relative path or a non-file URI.
+ * @example
+ * toPath('file:///usr/share/kaa/kaa-worker.js'); // '/usr/share/kaa/kaa-worker.js'
+ */
+export function toPath(pathOrUri: string): string {
+    if (typeof pathOrUri === 'string' && pathOrUri.startsWith('file://'))
+        return GLib.filename_from_uri(pathOrUri)[0];
+    if (typeof pathOrUri !== 'string' || !GLib.path_is_absolute(pathOrUri))
+        throw new TypeError(`expected an absolute path or a file:// URI (got ${describeValue(pathOrUri)})`);
+    return pathOrUri;
+}
+
+/**
+ * Tells kaa where the worker host is, when it is not next to the bundle
+ * (an app that bundles kaa itself ships `kaa-worker.js` somewhere else).
+ * @param pathOrUri - the path or `file://` URI of `kaa-worker.js`; null to search again.
+ * @throws TypeError for a relative path or a non-file URI.
+ * @example
+ * kaa.setWorkerHost(kaa.resolveUri('./kaa-worker.js', import.meta.url));
+ */
+export function setWorkerHost(pathOrUri: string | null): void {
+    explicitHost = pathOrUri === null ? null : toPath(pathOrUri);
+}
+
+/**
+ * The path of the worker host.
+ * @returns the path.
+ * @throws WorkerError when it cannot be found.
+ */
+export function hostPath(): string {
+    if (explicitHost)
+        return explicitHost;
+    const env = GLib.getenv('KAA_WORKER_HOST');
+    if (env)
+        return toPath(env);
+    const here = Gio.File.new_for_uri(import.meta.url);
+    if (here.get_basename() === HOST_NAME && here.get_path())
+        return here.get_path() as string;
+    const sibling = here.get_parent()?.get_child(HOST_NAME);
+    if (sibling?.query_exists(null))
+        return sibling.get_path() as string;
+    throw new WorkerError(`cannot find the worker host ${HOST_NAME} next to ${import.meta.url}: ` +
+        'set KAA_WORKER_HOST or call kaa.setWorkerHost(path)');
+}
+
+/**
+ * The `gjs` binary workers run on.
+ * @returns its path.
+ */
+export function gjsPath(): string {
+    if (gjs === null) {
+        try {
+            gjs = GLib.file_read_link('/proc/self/exe');
+        } catch {
+            gjs = GLib.find_program_in_path('gjs') ?? 'gjs';
+        }
+        if (!/gjs/.test(GLib.path_get_basename(gjs)))
+            gjs = GLib.find_program_in_path('gjs') ?? 'gjs';
+    }
+    return gjs;
+}

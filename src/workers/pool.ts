@@ -1,0 +1,411 @@
+/**
+ * `ThreadPool`: worker processes that take queued calls, highest priority
+ * first (stable among equals), and the registry of named pools.
+ *
+ * Workers are spawned lazily, up to `size`, when a call finds no idle one;
+ * an idle worker exits after `timeout` seconds (one scheduler entry per
+ * pool, aimed at the oldest idle worker); a worker that dies is replaced by
+ * the next call that needs one. Every pool with workers is stopped by the
+ * notifier's shutdown sequence (in-flight calls fail with `WorkerError`,
+ * except `{wait: true}` calls, which may finish first).
+ * @module
+ */
+import GLib from 'gi://GLib';
+import { WorkerError, describeValue } from '../notifier/errors.js';
+import { addShutdownHook, addStatisticsHook } from '../notifier/loop.js';
+import { scheduler, type ScheduledEntry } from '../notifier/scheduler.js';
+import { InProgress } from '../async/inprogress.js';
+import { timerEntry } from '../async/support.js';
+import { JobQueue } from './queue.js';
+import { Worker, liveWorkers, type Job, type WorkerOwner } from './worker.js';
+
+/** Options of {@link ThreadPool}. */
+export interface ThreadPoolOptions {
+    /** The most worker processes it runs at once. @default 1 */
+    size?: number;
+    /** Seconds an idle worker lives before it exits (`Infinity`: never). @default 30 */
+    timeout?: number;
+}
+
+/** What {@link ThreadPool.statistics} reports. */
+export interface ThreadPoolStatistics {
+    /** The registered name, or null. */
+    name: string | null;
+    size: number;
+    timeout: number;
+    /** Worker processes alive (running or stopping). */
+    workers: number;
+    /** Workers running a call now. */
+    busy: number;
+    /** Calls waiting for a worker. */
+    queued: number;
+    /** Calls finished (successfully or not) since the pool was made. */
+    completed: number;
+    /** Worker processes started since the pool was made. */
+    spawned: number;
+    /** Workers that died with calls in flight (crashes, kills by `abort()`). */
+    lost: number;
+}
+
+/** How the GObject worker configures its pool. @internal */
+export interface PoolConfig {
+    /** Extra arguments of the worker host. */
+    hostArgs: string[];
+    /** Any number of calls in flight per worker (the GObject worker's loop interleaves them). */
+    concurrent: boolean;
+    /** Called when a worker says HELLO. */
+    ready?(error: string | null): void;
+}
+
+const INTERNAL = Symbol('kaa.ThreadPool internal');
+const registry = new Map<string, ThreadPool>();
+const active = new Set<ThreadPool>();
+/** The name of the default pool (one worker per core). */
+export const DEFAULT_POOL = 'kaa::default';
+
+const now = () => GLib.get_monotonic_time() / 1e6;
+
+function checkSize(size: unknown): number {
+    if (!Number.isInteger(size) || (size as number) < 1)
+        throw new TypeError(`ThreadPool: \`size\` must be an integer >= 1 (got ${describeValue(size)})`);
+    return size as number;
+}
+
+function checkTimeout(timeout: unknown): number {
+    if (typeof timeout !== 'number' || Number.isNaN(timeout) || timeout < 0)
+        throw new TypeError(`ThreadPool: \`timeout\` must be a number of seconds >= 0 or Infinity (got ${describeValue(timeout)})`);
+    return timeout;
+}
+
+/**
+ * A pool of worker processes for `threaded()` calls.
+ * @example
+ * const pool = kaa.registerThreadPool('app::hash', new kaa.ThreadPool({ size: 2 }));
+ * const digest = await kaa.threaded(pool)((path: string) => hashFile(path))('/etc/hosts');
+ */
+export class ThreadPool {
+    #size: number;
+    #timeout: number;
+    #name: string | null = null;
+    readonly #config: PoolConfig;
+    readonly #queue = new JobQueue();
+    readonly #workers = new Set<Worker>();
+    readonly #idle: Worker[] = [];
+    #idleEntry: ScheduledEntry | null = null;
+    #stopping: InProgress<void> | null = null;
+    readonly #owner: WorkerOwner;
+    #completed = 0;
+    #spawned = 0;
+    #lost = 0;
+
+    /**
+     * @param options - `{size = 1, timeout = 30}`.
+     * @throws TypeError when an option is invalid.
+     */
+    constructor(options: ThreadPoolOptions = {}, ...internal: unknown[]) {
+        if (options === null || typeof options !== 'object')
+            throw new TypeError(`ThreadPool: \`options\` must be an object (got ${describeValue(options)})`);
+        this.#size = checkSize(options.size ?? 1);
+        this.#timeout = checkTimeout(options.timeout ?? 30);
+        this.#config = internal[0] === INTERNAL ? internal[1] as PoolConfig : { hostArgs: [], concurrent: false };
+        this.#owner = {
+            done: (worker, job) => this.#done(worker, job),
+            exited: worker => this.#exited(worker),
+            ready: (_worker, error) => this.#config.ready?.(error),
+        };
+    }
+
+    /** The name it was registered under, or null. */
+    get name(): string | null {
+        return this.#name;
+    }
+
+    /** The most worker processes it runs at once; setting it grows the pool or stops the surplus. */
+    get size(): number {
+        return this.#size;
+    }
+
+    set size(size: number) {
+        this.#size = checkSize(size);
+        this.#trim();
+        this.#dispatch();
+    }
+
+    /** Seconds an idle worker lives (`Infinity`: never); setting it re-checks idle workers. */
+    get timeout(): number {
+        return this.#timeout;
+    }
+
+    set timeout(timeout: number) {
+        this.#timeout = checkTimeout(timeout);
+        this.#clearIdleTimer();
+        this.#armIdle();
+    }
+
+    /**
+     * Stops every worker: queued calls and calls in flight fail with a
+     * `WorkerError` (calls made with `{wait: true}` may finish within 25 s
+     * first). The pool stays usable: the next call starts a new worker.
+     * @returns an InProgress that finishes when every worker process is reaped.
+     * @example
+     * await pool.stop();
+     */
+    stop(): InProgress<void> {
+        const reason = () => new WorkerError(`the thread pool ${this.#name ?? '(unnamed)'} was stopped`);
+        for (const job of this.#queue.drain()) {
+            job.state = 'done';
+            if (!job.ip.finished)
+                job.ip.throw(reason());
+        }
+        for (const worker of this.#workers) {
+            if (worker.load === 0)
+                worker.stop();
+            else if (worker.jobs.some(j => j.wait))
+                worker.stop(25);
+            else
+                worker.kill(reason());
+        }
+        this.#clearIdleTimer();
+        if (this.#workers.size === 0)
+            return new InProgress<void>().finish(undefined);
+        this.#stopping ??= new InProgress<void>({ name: `${this.#name ?? 'ThreadPool'}.stop()` });
+        return this.#stopping;
+    }
+
+    /**
+     * The pool's counters.
+     * @returns workers, busy workers, queued and completed calls, spawns, losses.
+     * @example
+     * print(JSON.stringify(kaa.getThreadPool('kaa::default')?.statistics()));
+     */
+    statistics(): ThreadPoolStatistics {
+        let busy = 0;
+        for (const w of this.#workers)
+            busy += w.load > 0 ? 1 : 0;
+        return {
+            name: this.#name, size: this.#size, timeout: this.#timeout, workers: this.#workers.size, busy,
+            queued: this.#queue.size, completed: this.#completed, spawned: this.#spawned, lost: this.#lost,
+        };
+    }
+
+    /** Queues a call. @internal */
+    submit(job: Job): void {
+        this.#queue.push(job);
+        active.add(this);
+        this.#dispatch();
+    }
+
+    /** Takes back an aborted call: dequeued, or its worker stopped (a concurrent worker only forgets it). @internal */
+    cancel(job: Job): void {
+        if (job.state === 'queued') {
+            this.#queue.remove(job);
+        } else if (job.state === 'running' && job.worker) {
+            job.worker.forget(job);
+            if (!this.#config.concurrent)
+                job.worker.kill();
+        }
+        job.state = 'done';
+    }
+
+    /** Starts a worker now if there is none (the GObject worker starts eagerly). @internal */
+    warmUp(): void {
+        active.add(this);
+        if (this.#workers.size === 0)
+            this.#spawn();
+    }
+
+    #dispatch(): void {
+        while (this.#queue.size) {
+            const worker = this.#takeWorker();
+            if (!worker)
+                break;
+            const job = this.#queue.pop() as Job;
+            worker.run(job);
+        }
+        this.#armIdle();
+    }
+
+    #takeWorker(): Worker | null {
+        if (this.#config.concurrent) {
+            for (const w of this.#workers) {
+                if (w.running)
+                    return w;
+            }
+        }
+        while (this.#idle.length) {
+            const w = this.#idle.pop() as Worker;
+            if (w.running && w.load === 0)
+                return w;
+        }
+        let running = 0;
+        for (const w of this.#workers)
+            running += w.running ? 1 : 0;
+        return running < this.#size ? this.#spawn() : null;
+    }
+
+    #spawn(): Worker | null {
+        let worker: Worker;
+        try {
+            worker = new Worker(this.#owner, this.#config.hostArgs);
+        } catch (e) {
+            for (const job of this.#queue.drain()) {
+                job.state = 'done';
+                job.ip.throw(e);
+            }
+            return null;
+        }
+        this.#workers.add(worker);
+        this.#spawned++;
+        return worker;
+    }
+
+    #done(worker: Worker, _job: Job): void {
+        this.#completed++;
+        if (this.#config.concurrent || !worker.running)
+            return;
+        if (this.#queue.size) {
+            worker.run(this.#queue.pop() as Job);
+            return;
+        }
+        this.#idle.push(worker);
+        this.#trim();
+        this.#armIdle();
+    }
+
+    #exited(worker: Worker): void {
+        this.#workers.delete(worker);
+        const i = this.#idle.indexOf(worker);
+        if (i >= 0)
+            this.#idle.splice(i, 1);
+        if (worker.lostCalls)
+            this.#lost++;
+        if (this.#workers.size === 0) {
+            this.#clearIdleTimer();
+            const stopping = this.#stopping;
+            this.#stopping = null;
+            if (this.#queue.size === 0)
+                active.delete(this);
+            stopping?.finish(undefined);
+        }
+        if (!this.#stopping)
+            this.#dispatch();
+    }
+
+    /** Stops idle workers beyond `size`. */
+    #trim(): void {
+        let running = 0;
+        for (const w of this.#workers)
+            running += w.running ? 1 : 0;
+        while (running > this.#size && this.#idle.length) {
+            (this.#idle.shift() as Worker).stop();
+            running--;
+        }
+    }
+
+    #armIdle(): void {
+        if (this.#idleEntry || !this.#idle.length || !Number.isFinite(this.#timeout))
+            return;
+        let oldest = Infinity;
+        for (const w of this.#idle)
+            oldest = Math.min(oldest, w.idleSince);
+        this.#idleEntry = timerEntry(Math.max(0, oldest + this.#timeout - now()), () => {
+            this.#idleEntry = null;
+            this.#expire();
+        });
+        scheduler.add(this.#idleEntry);
+    }
+
+    #expire(): void {
+        const t = now();
+        for (const w of [...this.#idle]) {
+            if (t - w.idleSince >= this.#timeout - 0.001) {
+                this.#idle.splice(this.#idle.indexOf(w), 1);
+                w.stop();
+            }
+        }
+        this.#armIdle();
+    }
+
+    #clearIdleTimer(): void {
+        if (this.#idleEntry) {
+            scheduler.remove(this.#idleEntry);
+            this.#idleEntry = null;
+        }
+    }
+
+    /** Names the pool (registry use). @internal */
+    static setName(pool: ThreadPool, name: string): void {
+        pool.#name = name;
+    }
+}
+
+/**
+ * Makes a pool for internal users (the GObject worker). @internal
+ * @param options - size and timeout.
+ * @param config - host arguments, concurrency, ready callback.
+ * @returns the pool.
+ */
+export function createPool(options: ThreadPoolOptions, config: PoolConfig): ThreadPool {
+    return new ThreadPool(options, INTERNAL, config);
+}
+
+/**
+ * Registers `pool` under `name` (kaa's convention: `'app::purpose'`), so
+ * `threaded('name')` and {@link getThreadPool} find it.
+ * @param name - the name.
+ * @param pool - the pool.
+ * @returns the pool.
+ * @throws Error when the name is taken or the pool already has a name; TypeError on bad arguments.
+ * @example
+ * kaa.registerThreadPool('app::io', new kaa.ThreadPool({ size: 4 }));
+ */
+export function registerThreadPool(name: string, pool: ThreadPool): ThreadPool {
+    if (typeof name !== 'string' || !name)
+        throw new TypeError(`registerThreadPool(): \`name\` must be a non-empty string (got ${describeValue(name)})`);
+    if (!(pool instanceof ThreadPool))
+        throw new TypeError(`registerThreadPool(): \`pool\` must be a ThreadPool (got ${describeValue(pool)})`);
+    if (registry.has(name))
+        throw new Error(`registerThreadPool(): a pool named ${JSON.stringify(name)} is already registered`);
+    if (pool.name !== null)
+        throw new Error(`registerThreadPool(): this pool is already registered as ${JSON.stringify(pool.name)}`);
+    ThreadPool.setName(pool, name);
+    registry.set(name, pool);
+    return pool;
+}
+
+/**
+ * The pool registered (or auto-created by `threaded(name)`) under `name`.
+ * @param name - the name.
+ * @returns the pool, or null.
+ * @example
+ * kaa.getThreadPool('kaa::default')?.statistics();
+ */
+export function getThreadPool(name: string): ThreadPool | null {
+    return registry.get(name) ?? null;
+}
+
+/**
+ * The pool for a `threaded()` target name: registered, or created (the
+ * default pool has one worker per core, any other name one worker). @internal
+ * @param name - the name.
+ * @returns the pool.
+ */
+export function poolNamed(name: string): ThreadPool {
+    const pool = registry.get(name);
+    if (pool)
+        return pool;
+    const size = name === DEFAULT_POOL ? Math.max(1, GLib.get_num_processors()) : 1;
+    return registerThreadPool(name, new ThreadPool({ size }));
+}
+
+/** Stops every pool with workers (the shutdown sequence); resolves when all are reaped. */
+function stopAll(): Promise<unknown> | void {
+    if (!active.size)
+        return;
+    return Promise.all([...active].map(p => new Promise<void>(resolve => {
+        p.stop().connectBoth(() => resolve(), () => resolve());
+    })));
+}
+
+addShutdownHook('workers', stopAll);
+addStatisticsHook('workers', liveWorkers);

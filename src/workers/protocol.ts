@@ -1,0 +1,212 @@
+/**
+ * The framing of the worker protocol: length-prefixed binary frames on a
+ * pipe, both ways.
+ *
+ *     u32 LE  0x4B41 << 16 | flags     ("KA", then FLAG_TAGGED)
+ *     u32 LE  JSON length (bytes)
+ *     u32 LE  binary length (bytes)
+ *     JSON    a UTF-8 JSON array: [kind, ...] (see the message kinds below)
+ *     binary  the raw bytes of every Uint8Array/ArrayBuffer/GLib.Bytes in
+ *             the message, in order (codec.ts refers to them by offset)
+ *
+ * Binary values are never base64'd. A frame whose magic is wrong, whose
+ * lengths exceed {@link MAX_FRAME_BYTES}, or whose JSON does not parse is a
+ * protocol error: the reader throws, and the side that reads it gives up on
+ * the link at once (the parent fails the worker's calls with a WorkerError,
+ * a worker exits) — it never waits for bytes that will not come.
+ * @module
+ */
+import { decodeValue, type Encoder } from './codec.js';
+
+const MAGIC = 0x4b41;
+/** The JSON holds tagged values: the decoder must walk it. */
+const FLAG_TAGGED = 1;
+const HEADER_BYTES = 12;
+
+/** The largest frame (JSON + binary) either side sends or accepts: 512 MiB. */
+export const MAX_FRAME_BYTES = 512 * 1024 * 1024;
+
+/** parent → worker: `[CALL, id, fn, args, flags]` (fn: a function id, or `'module-uri#export'`). */
+export const CALL = 0;
+/** both ways: `[RESULT, id, ok (1|0), value]` — a call's result or failure. */
+export const RESULT = 1;
+/** worker → parent: `[PROGRESS, id, pos, max]`. */
+export const PROGRESS = 2;
+/** worker → parent: `[MAIN_CALL, id, name, args]` — `kaa.callMain(name, ...args)`. */
+export const MAIN_CALL = 3;
+/** worker → parent: `[HELLO, pid, error | null]` — the worker is ready, or its start-up module failed. */
+export const HELLO = 4;
+/** parent → worker: `[DEFINE, fn, source]` — a function's source, sent once per worker before its first call. */
+export const DEFINE = 5;
+
+/** `flags` of a CALL: the function wants a progress status as its first argument. */
+export const CALL_PROGRESS = 1;
+
+/** Where each kind keeps its codec-encoded value (the decoder walks only that one). */
+const VALUE_AT: Record<number, number> = { [CALL]: 3, [RESULT]: 3, [MAIN_CALL]: 3 };
+
+/** One decoded frame: the message array, its values decoded. */
+export type Message = unknown[];
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * Builds one frame from a message whose value parts were encoded by `enc`.
+ * @param message - the JSON-ready message array.
+ * @param enc - the codec encoder that holds the binaries, or null.
+ * @returns the frame bytes.
+ * @throws RangeError when the frame would exceed {@link MAX_FRAME_BYTES}.
+ * @example
+ * transport.send(encodeFrame([RESULT, id, 1, enc.encode(value, 'result')], enc));
+ */
+export function encodeFrame(message: Message, enc: Encoder | null): Uint8Array {
+    const text = JSON.stringify(message);
+    const binLength = enc?.binaryLength ?? 0;
+    let json: Uint8Array;
+    let frame: Uint8Array;
+    if (text.length <= 16384 && binLength === 0) {
+        // Small frame: UTF-8 straight into the frame buffer (at most 3 bytes per UTF-16 unit).
+        const buf = new Uint8Array(HEADER_BYTES + text.length * 3);
+        const { written } = encoder.encodeInto(text, buf.subarray(HEADER_BYTES));
+        frame = buf.subarray(0, HEADER_BYTES + (written ?? 0));
+        json = frame.subarray(HEADER_BYTES);
+    } else {
+        json = encoder.encode(text);
+        if (json.length + binLength > MAX_FRAME_BYTES)
+            throw new RangeError(`a worker message of ${json.length + binLength} bytes exceeds the limit of ${MAX_FRAME_BYTES} bytes`);
+        frame = new Uint8Array(HEADER_BYTES + json.length + binLength);
+        frame.set(json, HEADER_BYTES);
+        let at = HEADER_BYTES + json.length;
+        for (const blob of enc?.blobs ?? []) {
+            frame.set(blob, at);
+            at += blob.length;
+        }
+    }
+    const view = new DataView(frame.buffer, frame.byteOffset, HEADER_BYTES);
+    view.setUint32(0, ((MAGIC << 16) | (enc?.tagged ? FLAG_TAGGED : 0)) >>> 0, true);
+    view.setUint32(4, json.length, true);
+    view.setUint32(8, binLength, true);
+    return frame;
+}
+
+/**
+ * Cuts frames out of the byte stream of a pipe. Feed it what the pipe gave
+ * (`push`), then take frames (`next`) until it returns null. The binary
+ * section of a frame is copied into a buffer of its own as it arrives, so
+ * the pipe's chunks can be collected at once.
+ */
+export class FrameReader {
+    readonly #chunks: Uint8Array[] = [];
+    #available = 0;
+    /** Header fields of the frame being read; -1 when its header is still missing. */
+    #flags = -1;
+    #jsonLength = 0;
+    #binLength = 0;
+    #message: Message | null = null;
+    #binary: Uint8Array | null = null;
+    #filled = 0;
+
+    /** Bytes still missing from the frame being read (0 when its header has not arrived). */
+    get pending(): number {
+        if (this.#flags < 0)
+            return 0;
+        return this.#jsonLength + this.#binLength - this.#filled - this.#available - (this.#message ? this.#jsonLength : 0);
+    }
+
+    /**
+     * Adds bytes read from the pipe.
+     * @param chunk - the bytes; kept by reference until consumed.
+     */
+    push(chunk: Uint8Array): void {
+        if (chunk.length) {
+            this.#chunks.push(chunk);
+            this.#available += chunk.length;
+        }
+    }
+
+    /**
+     * The next complete frame's message (values decoded), or null when more bytes are needed.
+     * @returns the message, or null.
+     * @throws Error on a malformed or oversized frame.
+     */
+    next(): Message | null {
+        if (this.#message === null && !this.#readHead())
+            return null;
+        if (this.#binary !== null) {
+            while (this.#filled < this.#binLength && this.#available > 0) {
+                const part = this.#take(Math.min(this.#binLength - this.#filled, this.#chunks[0].length));
+                this.#binary.set(part, this.#filled);
+                this.#filled += part.length;
+            }
+            if (this.#filled < this.#binLength)
+                return null;
+        }
+        const message = this.#message as Message;
+        const at = VALUE_AT[message[0] as number];
+        if ((this.#flags & FLAG_TAGGED) && at !== undefined)
+            message[at] = decodeValue(message[at], this.#binary);
+        this.#flags = -1;
+        this.#message = null;
+        this.#binary = null;
+        this.#filled = 0;
+        return message;
+    }
+
+    /** Reads the header and the JSON of the next frame; false when bytes are missing. */
+    #readHead(): boolean {
+        if (this.#flags < 0) {
+            if (this.#available < HEADER_BYTES)
+                return false;
+            const head = this.#take(HEADER_BYTES);
+            const view = new DataView(head.buffer, head.byteOffset, HEADER_BYTES);
+            const word = view.getUint32(0, true);
+            this.#jsonLength = view.getUint32(4, true);
+            this.#binLength = view.getUint32(8, true);
+            if (word >>> 16 !== MAGIC)
+                throw new Error(`kaa worker protocol: malformed frame (bad magic 0x${word.toString(16)}; did something else write to the protocol pipe?)`);
+            if (this.#jsonLength + this.#binLength > MAX_FRAME_BYTES || this.#jsonLength === 0)
+                throw new Error(`kaa worker protocol: frame of ${this.#jsonLength} + ${this.#binLength} bytes refused (limit ${MAX_FRAME_BYTES})`);
+            this.#flags = word & 0xffff;
+        }
+        if (this.#available < this.#jsonLength)
+            return false;
+        let message: unknown;
+        try {
+            message = JSON.parse(decoder.decode(this.#take(this.#jsonLength)));
+        } catch (e) {
+            throw new Error(`kaa worker protocol: malformed frame (its JSON does not parse: ${(e as Error).message})`);
+        }
+        if (!Array.isArray(message) || typeof message[0] !== 'number')
+            throw new Error('kaa worker protocol: malformed frame (not a message array)');
+        this.#message = message;
+        this.#binary = this.#binLength ? new Uint8Array(this.#binLength) : null;
+        return true;
+    }
+
+    /** Removes and returns the first `n` buffered bytes (no copy when they lie in one chunk). */
+    #take(n: number): Uint8Array {
+        const first = this.#chunks[0];
+        this.#available -= n;
+        if (first.length >= n) {
+            if (first.length === n)
+                this.#chunks.shift();
+            else
+                this.#chunks[0] = first.subarray(n);
+            return first.subarray(0, n);
+        }
+        const out = new Uint8Array(n);
+        let off = 0;
+        while (off < n) {
+            const c = this.#chunks[0];
+            const k = Math.min(c.length, n - off);
+            out.set(k === c.length ? c : c.subarray(0, k), off);
+            off += k;
+            if (k === c.length)
+                this.#chunks.shift();
+            else
+                this.#chunks[0] = c.subarray(k);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,349 @@
+/**
+ * One worker process, seen from the parent: `gjs -m kaa-worker.js` started
+ * through `/bin/sh -c 'exec 3>&1 1>&2 gjs -m host …'`, so that the worker
+ * writes frames to fd 3 (our stdout pipe) and everything else it prints —
+ * `print()`, its children's output — goes to its fd 1 = fd 2 = our stderr
+ * pipe, never into the protocol. Requests go to its stdin. The stderr pipe
+ * is forwarded to our stderr, and its last 4 KiB are kept for the
+ * WorkerError of a crash.
+ *
+ * Life: spawned → running (HELLO received or not: frames wait in the pipe)
+ * → dying (EOF on the protocol pipe, a protocol error, `kill()` or `stop()`)
+ * → dead (reaped). A death is seen at once (the pipe hangs up); the exit
+ * status is then read without any async completion (GJS may refuse those
+ * during a GC): `Gio.Subprocess` reaps the child in GLib's worker thread and
+ * its identifier becomes null, which a short poll on the notifier's timer
+ * heap notices.
+ * @module
+ */
+import Gio from 'gi://Gio';
+import GLib from 'gi://GLib';
+import { WorkerError } from '../notifier/errors.js';
+import { scheduler } from '../notifier/scheduler.js';
+import type { InProgress } from '../async/inprogress.js';
+import type { InProgressStatus } from '../async/status.js';
+import { timerEntry } from '../async/support.js';
+import { serveMainCall } from './main-calls.js';
+import { encodeFrame, DEFINE, HELLO, MAIN_CALL, PROGRESS, RESULT, type Message } from './protocol.js';
+import { Transport } from './transport.js';
+import { gjsPath, hostPath } from './locate.js';
+
+/** How much of a worker's stderr a WorkerError quotes. */
+const STDERR_TAIL = 4096;
+/** After the process exited, how long its stderr may take to reach EOF (a grandchild may hold it). */
+const STDERR_GRACE = 0.1;
+/** Bytes of a frame in progress one dispatch may read synchronously. */
+const READ_BURST = 8 * 1024 * 1024;
+/** After `stop()`, how long a worker may take to exit before it is killed. */
+const STOP_GRACE = 2;
+
+/** One call handed to a worker. */
+export interface Job {
+    readonly id: number;
+    /** The CALL frame, built at the call site (so the arguments are a snapshot). */
+    readonly frame: Uint8Array;
+    /** The function to define first in a worker that has not seen it; null for module functions. */
+    readonly fn: { readonly id: number; readonly source: string } | null;
+    readonly priority: number;
+    readonly ip: InProgress<unknown>;
+    readonly status: InProgressStatus | null;
+    /** At shutdown, let this call finish instead of stopping its worker. */
+    readonly wait: boolean;
+    /** Where it is: queued in a pool, running in a worker, or done. */
+    state: 'queued' | 'running' | 'done';
+    worker: Worker | null;
+}
+
+/** How a worker reports to its pool. */
+export interface WorkerOwner {
+    /** A call finished (its InProgress is settled): the worker may take another. */
+    done(worker: Worker, job: Job): void;
+    /** The worker is gone (reaped); its in-flight calls have failed. */
+    exited(worker: Worker): void;
+    /** The worker said HELLO (`error`: its start-up module failed). */
+    ready?(worker: Worker, error: string | null): void;
+}
+
+let live = 0;
+let errOut: Gio.UnixOutputStream | null = null;
+
+/** The number of worker processes not yet reaped, in this process. */
+export function liveWorkers(): number {
+    return live;
+}
+
+/** A worker process and its two pipes. */
+export class Worker {
+    readonly #proc: Gio.Subprocess;
+    readonly #owner: WorkerOwner;
+    readonly #link: Transport;
+    readonly #stderr: Transport;
+    readonly #defined = new Set<number>();
+    readonly #calls = new Map<number, Job>();
+    #tail = new Uint8Array(0);
+    #state: 'running' | 'dying' | 'dead' = 'running';
+    #stopAt = 0;
+    #grace = STOP_GRACE;
+    #lost = false;
+    #killedFor: WorkerError | null = null;
+    #exitedAt = 0;
+    #poll: ReturnType<typeof timerEntry> | null = null;
+    #pollDelay = 0.001;
+    /** The process id. */
+    readonly pid: number;
+    /** When it last finished a call (monotonic seconds); for the pool's idle timeout. */
+    idleSince = 0;
+
+    /**
+     * Starts the process.
+     * @param owner - the pool.
+     * @param args - extra arguments for the host (`--gobject`, `--module URI`).
+     * @throws WorkerError when the process cannot be started.
+     */
+    constructor(owner: WorkerOwner, args: string[] = []) {
+        this.#owner = owner;
+        const flags = Gio.SubprocessFlags.STDIN_PIPE | Gio.SubprocessFlags.STDOUT_PIPE | Gio.SubprocessFlags.STDERR_PIPE;
+        try {
+            this.#proc = Gio.Subprocess.new(['/bin/sh', '-c', 'exec 3>&1 1>&2 "$0" -m "$@"', gjsPath(), hostPath(), ...args], flags);
+        } catch (e) {
+            throw new WorkerError(`cannot start a worker process: ${(e as Error).message}`, { cause: e });
+        }
+        live++;
+        this.pid = Number(this.#proc.get_identifier());
+        // The host writes frames whole (blocking): once one has begun, reading the rest
+        // synchronously (up to 8 MiB per dispatch) cannot wait on anything but that write.
+        this.#link = new Transport(this.#proc.get_stdout_pipe(), this.#proc.get_stdin_pipe(), {
+            frame: m => this.#frame(m),
+            closed: e => this.#dying(e),
+        }, { readBurst: READ_BURST });
+        this.#link.expecting = false;
+        this.#stderr = new Transport(this.#proc.get_stderr_pipe(), null, {
+            frame: () => undefined,
+            closed: () => this.#maybeDead(),
+        }, { raw: chunk => this.#onStderr(chunk) });
+        this.#stderr.expecting = false;
+    }
+
+    /** Calls in flight. */
+    get load(): number {
+        return this.#calls.size;
+    }
+
+    /** True until the process is dying (it takes calls). */
+    get running(): boolean {
+        return this.#state === 'running';
+    }
+
+    /** True when it died (or was killed) with calls in flight. */
+    get lostCalls(): boolean {
+        return this.#lost;
+    }
+
+    /** The calls in flight. */
+    get jobs(): Job[] {
+        return [...this.#calls.values()];
+    }
+
+    /**
+     * Sends a call (and the function's source, the first time).
+     * @param job - the call.
+     * @returns false when the worker is dying (the call was not sent).
+     */
+    run(job: Job): boolean {
+        if (this.#state !== 'running')
+            return false;
+        if (job.fn && !this.#defined.has(job.fn.id)) {
+            this.#link.send(encodeFrame([DEFINE, job.fn.id, job.fn.source], null));
+            this.#defined.add(job.fn.id);
+        }
+        job.state = 'running';
+        job.worker = this;
+        this.#calls.set(job.id, job);
+        this.#setExpecting();
+        this.#link.send(job.frame); // if the pipe just broke, the death fails the call
+        return true;
+    }
+
+    /**
+     * Forgets a call (it was aborted): its result, if any comes, is dropped.
+     * @param job - the call.
+     */
+    forget(job: Job): void {
+        this.#calls.delete(job.id);
+        this.#setExpecting();
+    }
+
+    /**
+     * Sends a frame that answers the worker (a `callMain` result).
+     * @param frame - the frame.
+     */
+    reply(frame: Uint8Array): void {
+        this.#link.send(frame);
+    }
+
+    /**
+     * Kills the process (SIGKILL); in-flight calls fail with `reason`.
+     * @param reason - what the calls fail with; by default a WorkerError saying it was killed.
+     */
+    kill(reason?: WorkerError): void {
+        if (this.#state === 'dead')
+            return;
+        this.#killedFor ??= reason ?? new WorkerError(`worker ${this.pid} was killed (SIGKILL)`, { signal: 9 });
+        this.#lost = true;
+        this.#proc.force_exit();
+        this.#dying(null);
+    }
+
+    /**
+     * Asks the worker to exit (EOF on its stdin: it finishes what it runs,
+     * then exits); it is killed if it takes longer than `grace` seconds.
+     * @param grace - seconds before SIGKILL.
+     */
+    stop(grace = STOP_GRACE): void {
+        if (this.#state !== 'running' || this.#stopAt)
+            return;
+        this.#grace = grace;
+        this.#stopAt = GLib.get_monotonic_time() / 1e6;
+        try {
+            this.#proc.get_stdin_pipe()?.close(null);
+        } catch {
+            // already closed
+        }
+        this.#link.expecting = true;
+        this.#startPoll();
+    }
+
+    #setExpecting(): void {
+        this.#link.expecting = this.#calls.size > 0;
+    }
+
+    #frame(message: Message): void {
+        switch (message[0]) {
+        case RESULT: {
+            const job = this.#calls.get(message[1] as number);
+            if (!job)
+                return; // aborted meanwhile
+            this.#calls.delete(job.id);
+            this.#setExpecting();
+            job.state = 'done';
+            this.idleSince = GLib.get_monotonic_time() / 1e6;
+            try {
+                if (!job.ip.finished) {
+                    if (message[2])
+                        job.ip.finish(message[3]);
+                    else
+                        job.ip.throw(message[3]);
+                }
+            } finally {
+                this.#owner.done(this, job);
+            }
+            return;
+        }
+        case PROGRESS: {
+            const job = this.#calls.get(message[1] as number);
+            job?.status?.set(message[2] as number, message[3] as number);
+            return;
+        }
+        case MAIN_CALL:
+            serveMainCall(message, frame => this.reply(frame));
+            return;
+        case HELLO:
+            this.#owner.ready?.(this, (message[2] as string | null) ?? null);
+            return;
+        default:
+            this.#dying(new Error(`kaa worker protocol: unexpected message kind ${String(message[0])} from worker ${this.pid}`));
+        }
+    }
+
+    #onStderr(chunk: Uint8Array): void {
+        try {
+            errOut ??= new Gio.UnixOutputStream({ fd: 2, close_fd: false });
+            errOut.write_all(chunk, null);
+        } catch {
+            // our own stderr is gone: keep the tail anyway
+        }
+        const tail = new Uint8Array(Math.min(STDERR_TAIL, this.#tail.length + chunk.length));
+        const fromChunk = Math.min(chunk.length, tail.length);
+        tail.set(this.#tail.subarray(this.#tail.length - (tail.length - fromChunk)), 0);
+        tail.set(chunk.subarray(chunk.length - fromChunk), tail.length - fromChunk);
+        this.#tail = tail;
+    }
+
+    /** The protocol link ended (EOF, error) or we killed it: wait for the exit status. */
+    #dying(error: Error | null): void {
+        if (this.#state !== 'running')
+            return;
+        this.#state = 'dying';
+        if (error) {
+            this.#killedFor ??= new WorkerError(`worker ${this.pid}: ${error.message}`, { cause: error });
+            this.#proc.force_exit();
+        }
+        this.#link.close();
+        this.#startPoll();
+    }
+
+    #startPoll(): void {
+        if (this.#poll)
+            return;
+        this.#pollDelay = 0.001;
+        this.#poll = timerEntry(0, () => this.#check());
+        scheduler.add(this.#poll);
+    }
+
+    #check(): void {
+        this.#poll = null;
+        const now = GLib.get_monotonic_time() / 1e6;
+        if (this.#proc.get_identifier() !== null) {
+            if (this.#stopAt && now - this.#stopAt > this.#grace)
+                this.#proc.force_exit();
+        } else if (this.#state === 'running') {
+            this.#state = 'dying';
+            this.#link.close();
+        }
+        if (this.#maybeDead())
+            return;
+        this.#pollDelay = Math.min(this.#pollDelay * 2, 0.05);
+        this.#poll = timerEntry(this.#pollDelay, () => this.#check());
+        scheduler.add(this.#poll);
+    }
+
+    /** Finishes the death once the process is reaped and stderr drained (or its grace passed). */
+    #maybeDead(): boolean {
+        if (this.#state !== 'dying' || this.#proc.get_identifier() !== null)
+            return false;
+        const now = GLib.get_monotonic_time() / 1e6;
+        this.#exitedAt ||= now;
+        if (this.#stderr.alive && now - this.#exitedAt < STDERR_GRACE)
+            return false;
+        this.#state = 'dead';
+        live--;
+        if (this.#poll) {
+            scheduler.remove(this.#poll);
+            this.#poll = null;
+        }
+        this.#stderr.close();
+        this.#link.close();
+        const error = this.#killedFor ?? this.#exitError();
+        const jobs = [...this.#calls.values()];
+        this.#calls.clear();
+        this.#lost ||= jobs.length > 0;
+        for (const job of jobs) {
+            job.state = 'done';
+            if (!job.ip.finished)
+                job.ip.throw(error);
+        }
+        this.#owner.exited(this);
+        return true;
+    }
+
+    #exitError(): WorkerError {
+        const stderrTail = new TextDecoder().decode(this.#tail);
+        const tailNote = stderrTail.trim() ? `; its stderr ended with:\n${stderrTail.trimEnd()}` : '';
+        if (this.#proc.get_if_signaled()) {
+            const signal = this.#proc.get_term_sig();
+            return new WorkerError(`worker ${this.pid} was killed by signal ${signal}${tailNote}`, { signal, stderrTail });
+        }
+        const status = this.#proc.get_exit_status();
+        return new WorkerError(`worker ${this.pid} exited with status ${status}${tailNote}`, { status, stderrTail });
+    }
+}

@@ -193,6 +193,7 @@ const autoclick = kaa.coroutine(function* (demo) {
     demo.jobButton.emit('clicked');
     yield demo.job;
     print(`progress: ${demo.progress.get_fraction().toFixed(2)} ${JSON.stringify(demo.progress.get_text())}`);
+    print(`job ran in: ${typeof demo.job.pid === 'number' ? 'a worker process' : 'the main loop'}`);
     print(`clock: ${demo.clock.get_label()}`);
     if (SCREENSHOT) {
         yield kaa.delay(0.1); // one more frame with the final state

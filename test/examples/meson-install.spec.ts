@@ -46,8 +46,7 @@ describe('meson install', () => {
         expectOk(await runExample(['meson', 'install', '-C', build, '--quiet']), 'meson install');
         for (const file of ['share/kaa/kaa.js', 'share/kaa/kaa.js.map', 'share/kaa-watch/watch.js', 'bin/kaa-watch'])
             expect(isFile(`${prefix}/${file}`)).withContext(file).toBeTrue();
-        if (isFile(`${ROOT}/src/workers/host.ts`))
-            expect(isFile(`${prefix}/share/kaa/kaa-worker.js`)).toBeTrue();
+        expect(isFile(`${prefix}/share/kaa/kaa-worker.js`)).toBeTrue();
         expect(GLib.file_test(`${prefix}/bin/kaa-watch`, GLib.FileTest.IS_EXECUTABLE)).toBeTrue();
         const [, raw] = GLib.file_get_contents(`${prefix}/bin/kaa-watch`);
         const text = new TextDecoder().decode(raw);
@@ -57,6 +56,21 @@ describe('meson install', () => {
         expect(usage.status).toBe(2);
         expect(usage.stderr).toContain('kaa-watch: no directory given');
     }, 60000);
+
+    it('runs a threaded() call from the installed bundle: the worker host is found under the prefix', async () => {
+        const script = `${tmp}/uses-installed-kaa.js`;
+        GLib.file_set_contents(script, `import system from 'system';
+import * as kaa from ${JSON.stringify(GLib.filename_to_uri(`${prefix}/share/kaa/kaa.js`, null))};
+kaa.threaded()(function (a, b) { return a * b; })(6, 7).connectBoth(v => {
+    print('answer ' + v);
+    kaa.main.stop();
+}, e => { printerr(e); throw new kaa.SystemExit(1); });
+system.exit(kaa.main.run());
+`);
+        const r = await runExample(['gjs', '-m', script], { env: { KAA_WORKER_HOST: null } });
+        expectOk(r, 'installed bundle');
+        expect(r.stdout).toBe('answer 42\n');
+    }, 30000);
 
     it('runs the installed kaa-watch: a change in the directory runs the command once', async () => {
         const dir = `${tmp}/watched`;

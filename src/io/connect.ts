@@ -17,7 +17,7 @@ import Gio from 'gi://Gio';
 import { InProgress, onAbort } from '../async/inprogress.js';
 import { SocketError } from '../notifier/errors.js';
 import { now } from '../notifier/clock.js';
-import { scheduler, type ScheduledEntry } from '../notifier/scheduler.js';
+import { defer, scheduler, type ScheduledEntry } from '../notifier/scheduler.js';
 import { reportException } from '../notifier/sources.js';
 import { literalAddress, type ParsedAddress } from './address.js';
 import { FdWatch, isCancelled } from './watch.js';
@@ -131,15 +131,21 @@ export function connectTo(target: ParsedAddress): InProgress<Gio.Socket> {
         watch?.stop();
         socket?.close();
     });
-    if (target.kind === 'unix') {
-        tryNext([Gio.UnixSocketAddress.new(target.path)]);
-    } else {
+    // Started from the loop, never inside connect(): an InProgress that failed
+    // before the caller could await it would be reported as unhandled.
+    defer(() => {
+        if (ip.finished)
+            return;
+        if (target.kind === 'unix') {
+            tryNext([Gio.UnixSocketAddress.new(target.path)]);
+            return;
+        }
         cancel = resolve(target, target.host ?? 'localhost', cancellable, (addresses, error) => {
             if (addresses)
                 tryNext(addresses);
             else if (error !== null && !isCancelled(error))
                 fail(error);
         });
-    }
+    });
     return ip;
 }

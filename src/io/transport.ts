@@ -42,6 +42,7 @@ import Gio from 'gi://Gio';
 import { now } from '../notifier/clock.js';
 import { addIterationCheck } from '../notifier/loop.js';
 import { scheduler, type ScheduledEntry } from '../notifier/scheduler.js';
+import { logException } from '../notifier/log.js';
 import { reportException } from '../notifier/sources.js';
 import { isReadable, noteRead, pollable, writeNonblocking } from './streams.js';
 import { FdWatch, isCancelled, isWouldBlock } from './watch.js';
@@ -252,12 +253,19 @@ export class Transport {
             this.#onFilled(op, null);
     }
 
+    /**
+     * Closes what the channel owns. A failure here (a TLS close_notify to a
+     * peer that is gone: EPIPE) is not the caller's: Gio has released the fd
+     * anyway. The expected ones are ignored, others logged.
+     */
     #closeNow(): void {
         try {
             this.#close();
         } catch (error) {
-            if (!(error instanceof GLib.Error && error.matches(Gio.IOErrorEnum, Gio.IOErrorEnum.CLOSED)))
-                reportException(error);
+            const expected = error instanceof GLib.Error && [Gio.IOErrorEnum.CLOSED, Gio.IOErrorEnum.BROKEN_PIPE,
+                Gio.IOErrorEnum.CONNECTION_CLOSED, Gio.IOErrorEnum.NOT_CONNECTED].some(code => error.matches(Gio.IOErrorEnum, code));
+            if (!expected)
+                logException(error, `kaa: closing ${this.label} failed`);
         }
     }
 

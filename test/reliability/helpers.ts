@@ -4,6 +4,13 @@
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 import system from 'system';
+import { setWorkerHost } from '../../src/workers/locate.js';
+
+/** The repository root (set by the runner). */
+export const ROOT = GLib.getenv('KAA_ROOT') ?? GLib.get_current_dir();
+
+// The spec bundles live in build/test/: workers run the host `npm test` built.
+setWorkerHost(`${ROOT}/dist/kaa-worker.js`);
 
 /** A small seeded PRNG (mulberry32): the same seed gives the same sequence. */
 export function prng(seed: number): () => number {
@@ -38,11 +45,8 @@ export function mono(): number {
 export function report(line: string): void {
     const text = `[reliability] ${line}`;
     print(text);
-    const root = GLib.getenv('KAA_ROOT');
-    if (!root)
-        return;
     try {
-        const file = Gio.File.new_for_path(`${root}/build/test/reliability.log`);
+        const file = Gio.File.new_for_path(`${ROOT}/build/test/reliability.log`);
         const stream = file.append_to(Gio.FileCreateFlags.NONE, null);
         stream.write_all(new TextEncoder().encode(`${new Date().toISOString()} ${text}\n`), null);
         stream.close(null);

@@ -140,13 +140,19 @@ export class IOChannel<Line extends string | Uint8Array = string,
         return this.#writer.size;
     }
 
-    /** The limit of each queue, in bytes. @default 1048576 */
+    /**
+     * The limit of each queue, in bytes (settable; a read queue above a new,
+     * smaller limit just stops reading until it is taken).
+     * @default 1048576
+     * @throws TypeError (on set) unless an integer > 0.
+     */
     get queueSize(): number {
         return this.#reader.queueSize;
     }
 
     set queueSize(value: number) {
-        this.#reader.queueSize = positiveInteger('queueSize', value, 0);
+        this.#reader.queueSize = positiveInteger('queueSize', value ?? NaN, 0);
+        this.#reader.update();
     }
 
     /**

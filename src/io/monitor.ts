@@ -18,12 +18,25 @@ import { WeakCallable, requireFunction, type WeakMethod } from '../notifier/call
 import { describeValue } from '../notifier/errors.js';
 import { FdWatch, checkFdOpen, toFd } from './watch.js';
 
-/** Watch for readability (`register(fd, IO_READ)`): data, end of file or an error. */
+/**
+ * Watch for readability: data, end of file or an error (`IOMonitor`), or
+ * open a channel for reading (`IOChannel` `mode`).
+ * @example
+ * monitor.register(fd, kaa.IO_READ);
+ */
 export const IO_READ = 1;
-/** Watch for writability (`register(fd, IO_WRITE)`). */
+/**
+ * Watch for writability (`IOMonitor`), or open a channel for writing (`IOChannel` `mode`).
+ * @example
+ * new kaa.IOChannel(fd, { mode: kaa.IO_READ | kaa.IO_WRITE });
+ */
 export const IO_WRITE = 2;
 
-/** What `register()` accepts: an fd, or an object with a `fileno()` method. */
+/**
+ * What `register()` accepts: an fd, or an object with a `fileno()` method.
+ * @example
+ * monitor.register({ fileno: () => stream.get_fd() });
+ */
 export type FileDescriptorLike = number | { fileno(): number };
 
 /**

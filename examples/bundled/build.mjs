@@ -1,10 +1,11 @@
 // Builds examples/bundled the way an app that depends on kaa from npm builds:
-// type-check with tsc, then bundle with esbuild for GJS 1.74.
+// type-check with tsc, bundle with esbuild for GJS 1.74, and put kaa's
+// worker host (kaa-worker.js) next to the bundle, where kaa looks for it.
 //   node examples/bundled/build.mjs [OUTFILE]   (default build/examples/bundled/main.js)
 // Needs kaa built first (`npm run build`: dist/kaa.js and dist/types/).
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +14,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
 const outfile = resolve(process.argv[2] ?? join(root, 'build', 'examples', 'bundled', 'main.js'));
 
-if (!existsSync(join(root, 'dist', 'types', 'index.d.ts')))
+if (!existsSync(join(root, 'dist', 'types', 'index.d.ts')) || !existsSync(join(root, 'dist', 'kaa-worker.js')))
     throw new Error('kaa is not built: run `npm run build` first');
 execFileSync(join(root, 'node_modules', '.bin', 'tsc'), ['-p', join(here, 'tsconfig.json')], { stdio: 'inherit' });
 await build({
@@ -28,4 +29,6 @@ await build({
     sourcemap: 'inline',
     logLevel: 'warning',
 });
+// In an app: node_modules/kaa/dist/kaa-worker.js (here kaa is this repository).
+copyFileSync(join(root, 'dist', 'kaa-worker.js'), join(dirname(outfile), 'kaa-worker.js'));
 console.log(`built ${outfile}`);

@@ -18,13 +18,20 @@ const bus = new kaa.Signals<{ progress: [done: number, total: number]; finished:
 bus.progress.connect((done, total) => print(`progress ${done}/${total}`));
 bus.finished.connect(summary => print(summary));
 
+/**
+ * Runs in a worker process: kaa finds kaa-worker.js next to this bundle
+ * (build.mjs copies it there from kaa's package).
+ */
+const double = kaa.threaded()((n: number) => n * 2);
+
 /** A coroutine with a typed result: each `yield` waits for an InProgress. */
 const work = kaa.coroutine(function* (steps: number) {
     for (let i = 1; i <= steps; i++) {
         yield kaa.delay(0.05);
         bus.progress.emit(i, steps);
     }
-    return steps * 2;
+    const doubled: number = yield double(steps);
+    return doubled;
 });
 
 work(3).connectBoth(result => {

@@ -1,6 +1,7 @@
 // examples/bundled: an app importing kaa as an npm package ('kaa', through
 // package.json `exports`) type-checks against dist/types, bundles with
-// esbuild, and runs under gjs.
+// esbuild, and runs under gjs — its threaded() call finds kaa-worker.js next
+// to the bundle.
 import GLib from 'gi://GLib';
 import { runExample } from './example-child.js';
 
@@ -11,7 +12,8 @@ describe('examples/bundled', () => {
         try {
             const built = await runExample(['node', 'examples/bundled/build.mjs', out]);
             expect(built.status).withContext(built.stdout + built.stderr).toBe(0);
-            const r = await runExample(['gjs', '-m', out]);
+            expect(GLib.file_test(`${dir}/kaa-worker.js`, GLib.FileTest.IS_REGULAR)).toBeTrue();
+            const r = await runExample(['gjs', '-m', out], { env: { KAA_WORKER_HOST: null } });
             expect(r.status).withContext(r.stderr).toBe(0);
             expect(r.stdout).toBe('progress 1/3\nprogress 2/3\nprogress 3/3\nbundled app done: 6\n');
             const [, raw] = GLib.file_get_contents(out);

@@ -323,6 +323,34 @@ describe('IOChannel', () => {
         });
     });
 
+    describe('Gio streams without an fd', () => {
+        it('reads a Gio.MemoryInputStream to the end through async reads, lines and all', () => {
+            const data = new TextEncoder().encode('first\nsecond\n'.repeat(5000) + 'tail');
+            const stream = Gio.MemoryInputStream.new_from_bytes(new GLib.Bytes(data));
+            const channel = new IOChannel(stream, { chunkSize: 4096 });
+            expect(channel.readline().wait(5)).toBe('first\n');
+            const rest: Uint8Array[] = [];
+            for (;;) {
+                const chunk = channel.read().wait(5);
+                if (!chunk.length)
+                    break;
+                rest.push(chunk);
+            }
+            expect(decoder.decode(concat(rest))).toBe('second\n' + 'first\nsecond\n'.repeat(4999) + 'tail');
+            expect(channel.alive).toBeFalse();
+        });
+
+        it('writes into a Gio.MemoryOutputStream and closes it', () => {
+            const stream = Gio.MemoryOutputStream.new_resizable();
+            const channel = new IOChannel(stream);
+            channel.write('to memory');
+            expect(channel.write(new Uint8Array([33])).wait(5)).toBe(1);
+            channel.close().wait(5);
+            expect(stream.is_closed()).toBeTrue();
+            expect(decoder.decode(stream.steal_as_bytes().toArray())).toBe('to memory!');
+        });
+    });
+
     it('keeps a 1 MiB write through cat intact while reading with read()', () => {
         const { input, output, finish } = piped(['cat'], { queueSize: 2 * 1024 * 1024 });
         const data = pseudoRandom(1024 * 1024, 42);

@@ -636,7 +636,7 @@ async function main() {
             out = await runStartup(sc, opts);
         else {
             out = await runScript(sc, opts);
-            if (opts.peers && !out.error)
+            if (opts.peers && sc.peers && !out.error)
                 Object.assign(out, await runScriptPeers(sc, opts));
         }
         const line = JSON.stringify(out);

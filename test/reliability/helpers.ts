@@ -93,31 +93,18 @@ export function pidExists(pid: number): boolean {
     return GLib.file_test(`/proc/${pid}`, GLib.FileTest.EXISTS);
 }
 
-/** The pids of the direct children of `pid`, from /proc/<pid>/task/<tid>/children. */
-export function childrenOf(pid: number): number[] {
-    const out: number[] = [];
-    const dir = `/proc/${pid}/task`;
-    let tasks: string[] = [];
+/** The names in a directory (GLib.Dir is not usable from GJS 1.74); [] when it is gone. */
+export function listDir(path: string): string[] {
+    const names: string[] = [];
     try {
-        const d = GLib.Dir.open(dir, 0);
-        for (let name = d.read_name(); name !== null; name = d.read_name())
-            tasks.push(name);
-        d.close();
+        const e = Gio.File.new_for_path(path).enumerate_children('standard::name', Gio.FileQueryInfoFlags.NOFOLLOW_SYMLINKS, null);
+        for (let info = e.next_file(null); info !== null; info = e.next_file(null))
+            names.push(info.get_name());
+        e.close(null);
     } catch {
-        tasks = [];
+        // gone meanwhile
     }
-    for (const tid of tasks) {
-        try {
-            const [, bytes] = GLib.file_get_contents(`${dir}/${tid}/children`);
-            for (const p of new TextDecoder().decode(bytes).trim().split(/\s+/)) {
-                if (p)
-                    out.push(Number(p));
-            }
-        } catch {
-            // the task ended meanwhile
-        }
-    }
-    return out;
+    return names;
 }
 
 /** Sends `signo` to `pid`, ignoring a process that is already gone. */

@@ -139,7 +139,7 @@ export class Executor {
             const source = this.#sources.get(id);
             if (source === undefined)
                 throw new Error(`kaa worker: function ${id} was never defined (a protocol error)`);
-            const value: unknown = (0, eval)(`(${source}\n)`);
+            const value: unknown = (0, eval)(withAliases(source));
             if (typeof value !== 'function')
                 throw new TypeError('kaa worker: the shipped source is not a function');
             fn = value as Callable;
@@ -168,6 +168,18 @@ export class Executor {
             throw new TypeError(`kaa worker: the worker module ${uri} has no exported function ${JSON.stringify(name)}`);
         return fn as Callable;
     }
+}
+
+/**
+ * The expression that evaluates a shipped source. A bundler renames imports
+ * that clash (esbuild turns one of several `GLib` imports into `GLib2`), so
+ * a source that names `GLib2`, `Gio3`, `GObject2` or `kaa2` gets that name
+ * bound to the worker global it stands for.
+ */
+function withAliases(source: string): string {
+    const names = new Set(source.match(/\b(?:GLib|Gio|GObject|kaa)\d+\b/g) ?? []);
+    const aliases = [...names].filter(n => !(n in globalThis)).map(n => `const ${n} = globalThis.${n.replace(/\d+$/, '')};`);
+    return aliases.length ? `(() => { ${aliases.join(' ')} return (${source}\n); })()` : `(${source}\n)`;
 }
 
 function run(fn: Callable, args: unknown[], done: (ok: boolean, value: unknown) => void): void {

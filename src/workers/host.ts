@@ -24,6 +24,7 @@ import GObject from 'gi://GObject';
 import system from 'system';
 import * as kaa from '../index.js';
 import { defer } from '../notifier/scheduler.js';
+import { addIdle } from '../notifier/sources.js';
 import { logException } from '../notifier/log.js';
 import { Executor } from './executor.js';
 import { failMainCalls, setHostLink } from './main-calls.js';
@@ -72,12 +73,15 @@ function finish(error: Error | null): void {
 }
 
 function startWithModule(uri: string): void {
-    (import(uri) as Promise<StartStop>).then(ns => defer(() => {
+    // start() may run a loop of its own: it gets an idle source of its own
+    // (not kaa's deferred queue, which would stay blocked while it runs).
+    (import(uri) as Promise<StartStop>).then(ns => addIdle(() => {
         hooks = ns;
         connect().send(encodeFrame([HELLO, pid, null], null));
         if (typeof ns.start === 'function')
             ns.start();
-    }), error => defer(() => {
+        return false;
+    }, GLib.PRIORITY_DEFAULT, 'worker-start'), error => defer(() => {
         const message = `cannot import ${uri}: ${(error as Error)?.message ?? String(error)}`;
         printerr(`kaa worker ${pid}: ${message}`);
         connect().send(encodeFrame([HELLO, pid, message], null));

@@ -7,6 +7,8 @@
  * a worker, the host itself). GJS 1.74 has no `URL`: `import.meta.url` is
  * turned into a path with `Gio.File`. `gjs` is the binary running this
  * process (`/proc/self/exe`), else the first `gjs` on `PATH`.
+ * `GLib.unix_open_pipe` is unusable from JS on GLib 2.74, so the pipes come
+ * from `Gio.Subprocess` and a shell line puts them on the right fds.
  * @module
  */
 import Gio from 'gi://Gio';
@@ -16,6 +18,7 @@ import { WorkerError, describeValue } from '../notifier/errors.js';
 const HOST_NAME = 'kaa-worker.js';
 let explicitHost: string | null = null;
 let gjs: string | null = null;
+let setpriv: string | null = null;
 
 /**
  * Turns a `file://` URI or an absolute path into an absolute path.
@@ -64,6 +67,22 @@ export function hostPath(): string {
         return sibling.get_path() as string;
     throw new WorkerError(`cannot find the worker host ${HOST_NAME} next to ${import.meta.url}: ` +
         'set KAA_WORKER_HOST or call kaa.setWorkerHost(path)');
+}
+
+/**
+ * The argv that starts a worker: `/bin/sh` moves the protocol to fd 3 and
+ * sends fd 1 to stderr, then execs gjs on the host — through
+ * `setpriv --pdeathsig KILL` where util-linux has it, so that a worker dies
+ * with its parent even when the parent is killed outright (an idle worker
+ * would see EOF anyway; a busy one would finish its call first).
+ * @param args - extra host arguments.
+ * @returns the argv.
+ * @throws WorkerError when the host cannot be found.
+ */
+export function workerArgv(args: string[]): string[] {
+    setpriv ??= GLib.find_program_in_path('setpriv') ?? '';
+    const exec = setpriv ? `exec 3>&1 1>&2 ${GLib.shell_quote(setpriv)} --pdeathsig KILL -- "$0" -m "$@"` : 'exec 3>&1 1>&2 "$0" -m "$@"';
+    return ['/bin/sh', '-c', exec, gjsPath(), hostPath(), ...args];
 }
 
 /**

@@ -4,7 +4,8 @@
  * first time one of its functions is called there (so it must not start an
  * app at import time); the proxy returned here turns `proxy.name(...args)`
  * into a call of that export in the pool. The proxy answers no `then`, so
- * `await`ing it (or returning it from an async function) is harmless.
+ * `await`ing it (or returning it from an async function) is harmless; nor
+ * `toJSON` or the names of `Object.prototype` (`toString`, `constructor`…).
  * @module
  */
 import Gio from 'gi://Gio';
@@ -13,6 +14,9 @@ import { describeValue } from '../notifier/errors.js';
 import { toPath } from './locate.js';
 import { DEFAULT_POOL, ThreadPool, poolNamed } from './pool.js';
 import { submit, type ThreadInProgress, type ThreadedOptions } from './threaded.js';
+
+/** Names the proxy never turns into calls: `then` (so `await` is safe), `toJSON`, and Object.prototype's (kept as they are). */
+const NOT_EXPORTS = new Set(['then', 'toJSON', ...Object.getOwnPropertyNames(Object.prototype)]);
 
 /** Options of {@link workerModule}. */
 export interface WorkerModuleOptions {
@@ -75,9 +79,11 @@ export function workerModule<T extends object>(url: string, options: WorkerModul
     const functions = new Map<string, (...args: unknown[]) => ThreadInProgress<unknown>>();
     const target = {} as WorkerModule<T>;
     return new Proxy(target, {
-        get(_target, name) {
-            if (typeof name !== 'string' || name === 'then')
+        get(proxied, name) {
+            if (name === 'then' || name === 'toJSON')
                 return undefined;
+            if (typeof name !== 'string' || NOT_EXPORTS.has(name))
+                return Reflect.get(proxied, name);
             let fn = functions.get(name);
             if (!fn) {
                 const shipped = { key: `m:${uri}#${name}`, label: `worker module ${name}` };
@@ -86,6 +92,6 @@ export function workerModule<T extends object>(url: string, options: WorkerModul
             }
             return fn;
         },
-        has: (_target, name) => typeof name === 'string' && name !== 'then',
+        has: (_target, name) => typeof name === 'string' && !NOT_EXPORTS.has(name),
     });
 }

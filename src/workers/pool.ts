@@ -398,13 +398,20 @@ export function poolNamed(name: string): ThreadPool {
     return registerThreadPool(name, new ThreadPool({ size }));
 }
 
-/** Stops every pool with workers (the shutdown sequence); resolves when all are reaped. */
-function stopAll(): Promise<unknown> | void {
-    if (!active.size)
-        return;
+/**
+ * Stops every pool that has workers or queued calls (the shutdown sequence
+ * does; so do the specs after each case). @internal
+ * @returns a Promise that resolves when every worker is reaped.
+ */
+export function stopAllPools(): Promise<unknown> {
     return Promise.all([...active].map(p => new Promise<void>(resolve => {
         p.stop().connectBoth(() => resolve(), () => resolve());
     })));
+}
+
+function stopAll(): Promise<unknown> | void {
+    if (active.size)
+        return stopAllPools();
 }
 
 addShutdownHook('workers', stopAll);

@@ -8,6 +8,12 @@
  * `imports`) and whatever it imports itself (`await import('gi://Gst')`) —
  * not the variables around it where it was written; using one fails with
  * an error that names it.
+ *
+ * Bundlers rewrite a function's source: esbuild renames clashing imports
+ * (`GLib` → `GLib2`; the worker binds such names of its globals) and turns
+ * `ns.member` of a bundled namespace into a plain binding it cannot see.
+ * In bundled code refer to worker globals as `imports.gi.GLib` or
+ * `globalThis.kaa`, or put larger code in a `workerModule()`.
  * @module
  */
 import { describeValue } from '../notifier/errors.js';
@@ -57,12 +63,14 @@ export type ThreadedFunction<F extends Fn, O> = (...args: CallArgs<F, O>) =>
     O extends { async: false } ? Awaited<ReturnType<F>> : ThreadInProgress<Awaited<ReturnType<F>>>;
 
 /** What `threaded(target, options)` returns: wrap a function, or decorate a method. */
-export interface Threaded<O> {
-    /** Wraps `fn`; its calls run in the target. */
-    <F extends Fn>(fn: F): ThreadedFunction<F, O>;
-    /** Decorates a method (declare it `async` so `await obj.method()` type-checks). */
-    <F extends Fn>(fn: F, context: ClassMethodDecoratorContext): F;
-}
+export type Threaded<O> =
+    /**
+     * Wraps `fn` (its calls run in the target), or decorates a method when
+     * given the decorator `context` (then typed as the method itself: declare
+     * it `async`, so that `await obj.method()` type-checks).
+     */
+    <F extends Fn, C extends ClassMethodDecoratorContext | undefined = undefined>(fn: F, context?: C) =>
+        C extends ClassMethodDecoratorContext ? F : ThreadedFunction<F, O>;
 
 /**
  * The InProgress of a `threaded()` call. Aborting it dequeues a queued call

@@ -47,8 +47,12 @@ const MIN_READ = 1024;
 const MAX_READ = 65536;
 /** Bytes given to one write (larger writes only fill the pipe and fail). */
 const WRITE_BYTES = 65536;
-/** Moved bytes after which a read dispatch ends with a full GC. */
-export const GC_BYTES = 32 * 1024 * 1024;
+/**
+ * Moved bytes after which a read dispatch ends with a full GC (32 MiB;
+ * `KAA_WORKER_GC_BYTES` overrides it, e.g. to watch GJS drop callbacks
+ * without it: `KAA_WORKER_GC_BYTES=1e15`).
+ */
+export const GC_BYTES = Number(GLib.getenv('KAA_WORKER_GC_BYTES')) || 32 * 1024 * 1024;
 /** What one small frame counts for in {@link GC_BYTES} (the JS objects it made). */
 const FRAME_COST = 4096;
 
@@ -371,6 +375,9 @@ export class Transport {
     #end(error: Error | null): void {
         if (this.#closed)
             return;
+        // A write to a pipe whose reader is gone: the peer died; its EOF says the rest.
+        if (error instanceof GLib.Error && error.matches(Gio.IOErrorEnum, Gio.IOErrorEnum.BROKEN_PIPE))
+            error = null;
         this.#closed = true;
         this.#stop();
         this.#handlers.closed(error);

@@ -1,9 +1,9 @@
 /**
  * One worker process, seen from the parent: `gjs -m kaa-worker.js` started
- * through `/bin/sh -c 'exec 3>&1 1>&2 gjs -m host …'`, so that the worker
- * writes frames to fd 3 (our stdout pipe) and everything else it prints —
- * `print()`, its children's output — goes to its fd 1 = fd 2 = our stderr
- * pipe, never into the protocol. Requests go to its stdin. The stderr pipe
+ * through `/bin/sh -c 'exec 3>&1 1>&2 gjs -m host …'` (locate.ts), so that
+ * the worker writes frames to fd 3 (our stdout pipe) and everything else it
+ * prints — `print()`, its children's output — goes to its fd 1 = fd 2 = our
+ * stderr pipe, never into the protocol. Requests go to its stdin. The stderr pipe
  * is forwarded to our stderr, and its last 4 KiB are kept for the
  * WorkerError of a crash.
  *
@@ -26,7 +26,7 @@ import { timerEntry } from '../async/support.js';
 import { serveMainCall } from './main-calls.js';
 import { encodeFrame, DEFINE, HELLO, MAIN_CALL, PROGRESS, RESULT, type Message } from './protocol.js';
 import { Transport } from './transport.js';
-import { gjsPath, hostPath } from './locate.js';
+import { workerArgv } from './locate.js';
 
 /** How much of a worker's stderr a WorkerError quotes. */
 const STDERR_TAIL = 4096;
@@ -104,7 +104,7 @@ export class Worker {
         this.#owner = owner;
         const flags = Gio.SubprocessFlags.STDIN_PIPE | Gio.SubprocessFlags.STDOUT_PIPE | Gio.SubprocessFlags.STDERR_PIPE;
         try {
-            this.#proc = Gio.Subprocess.new(['/bin/sh', '-c', 'exec 3>&1 1>&2 "$0" -m "$@"', gjsPath(), hostPath(), ...args], flags);
+            this.#proc = Gio.Subprocess.new(workerArgv(args), flags);
         } catch (e) {
             throw new WorkerError(`cannot start a worker process: ${(e as Error).message}`, { cause: e });
         }

@@ -73,9 +73,23 @@ const SCENARIOS = [
         extras: ['ms_per_op', 'cpu_s'],
         peers: { scenario: 'spawn-rate', lines: [['gjs', 'subprocess-wait'], ['gjs', 'subprocess-pipe'], ['node', 'spawn-inherit'], ['node', 'spawn-pipe']] },
     },
-    { name: 'worker-roundtrip', needs: ['threaded', 'ThreadPool'], todo: true },
-    { name: 'worker-1mib', needs: ['threaded', 'ThreadPool'], todo: true },
-    { name: 'pool-scaling', needs: ['threaded', 'ThreadPool'], todo: true },
+    {
+        name: 'worker-roundtrip', kind: 'script', needs: ['threaded', 'ThreadPool'], unit: 'calls/s', rate: true,
+        extras: ['us_per_call', 'cpu_s'],
+        peers: { scenario: 'rpc-roundtrip', value: r => 1e6 / r.us_per_call, extras: ['us_per_call'],
+            lines: [['gjs', 'pipe-framed-gc'], ['gjs', 'dbus-p2p'], ['node', 'fork-advanced'], ['node', 'fork-json']] },
+    },
+    {
+        name: 'worker-1mib', kind: 'script', needs: ['threaded', 'ThreadPool'], unit: 'calls/s', rate: true,
+        extras: ['mb_per_s', 'mb_per_s_both_ways', 'ms_per_call', 'cpu_s', 'max_rss_mib'],
+        peers: { scenario: 'rpc-roundtrip', value: r => r.payload_calls / r.payload_seconds, extras: ['payload_mib_per_s'],
+            lines: [['gjs', 'pipe-framed-gc'], ['gjs', 'dbus-p2p'], ['node', 'fork-advanced'], ['node', 'fork-json']] },
+    },
+    {
+        // 'raw' is kaa with one worker here: ratio = time on 1 worker ÷ time on 2 (DESIGN §7).
+        name: 'pool-scaling', kind: 'script', needs: ['threaded', 'ThreadPool'], unit: 's', rate: false,
+        extras: ['workers', 'calls', 'cpu_s'],
+    },
     {
         name: 'idle-wakeups', kind: 'idle', needs: KAA_LOOP, unit: 'switches',
         kaa: ['gjs', '-m', join(gjsDir, 'idle-kaa.js')], raw: ['gjs', '-m', join(gjsDir, 'idle-raw.js')],

@@ -216,6 +216,25 @@ describe('IOChannel', () => {
         });
     });
 
+    it('aborting a queued write removes it; one the OS has started taking cannot be aborted', () => {
+        const { input, output, finish } = piped(['cat'], { queueSize: 4 * 1024 * 1024 });
+        const first = input.write(new Uint8Array(2 * 1024 * 1024)); // more than the pipes hold: stays queued
+        const second = input.write(new Uint8Array(1000));
+        expect(first.abortable).toBeFalse();
+        const used = input.writeQueueUsed;
+        second.abort();
+        expect(second.failed).toBeTrue();
+        expect(input.writeQueueUsed).toBe(used - 1000);
+        expect(() => first.abort()).toThrowError(/not abortable/);
+        let n = 0;
+        output.signals.read.connect(c => void (n += c.length));
+        first.wait(10);
+        main.loop(() => n < 2 * 1024 * 1024, 5);
+        main.loop(true, 0.05);
+        expect(n).toBe(2 * 1024 * 1024);
+        finish();
+    });
+
     describe('errors', () => {
         it('fails a write to a pipe whose reader is gone with EPIPE, and closes with closed(false)', () => {
             const { proc, input, finish } = piped(['true']);

@@ -131,6 +131,10 @@ export class InProgress<T = unknown> implements PromiseLike<T> {
     constructor(options: InProgressOptions = {}) {
         if (options === null || typeof options !== 'object')
             throw new TypeError(`InProgress: \`options\` must be an object (got ${describeValue(options)})`);
+        for (const key of Object.keys(options)) {
+            if (key !== 'abortable' && key !== 'name')
+                throw new TypeError(`InProgress: unknown option \`${key}\` (expected abortable, name)`);
+        }
         const { abortable = true, name = null } = options;
         if (typeof abortable !== 'boolean')
             throw new TypeError(`InProgress: \`abortable\` must be a boolean (got ${describeValue(abortable)})`);
@@ -355,6 +359,12 @@ export class InProgress<T = unknown> implements PromiseLike<T> {
      */
     timeout(seconds: number, options: TimeoutOptions = {}): InProgress<T> {
         requireSeconds('seconds', seconds);
+        if (options === null || typeof options !== 'object')
+            throw new TypeError(`timeout(): \`options\` must be an object (got ${describeValue(options)})`);
+        for (const key of Object.keys(options)) {
+            if (key !== 'abort')
+                throw new TypeError(`timeout(): unknown option \`${key}\` (expected abort)`);
+        }
         const mirror = newInProgress<T>({ name: `${this.#name ?? 'InProgress'}.timeout(${seconds})` });
         mirror.progress = this.progress;
         return mirrorWithTimeout(this, seconds, options?.abort === true, mirror);

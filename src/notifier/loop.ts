@@ -346,6 +346,10 @@ function init(backend: BackendName = 'generic', options: InitOptions = {}): void
         throw new TypeError(`kaa.main.init(): unknown backend ${describeValue(backend)} (expected 'generic', 'gtk' or 'thread')`);
     if (options === null || typeof options !== 'object')
         throw new TypeError(`kaa.main.init(): \`options\` must be an object (got ${describeValue(options)})`);
+    for (const key of Object.keys(options)) {
+        if (key !== 'reset' && key !== 'handler' && key !== 'shutdown')
+            throw new TypeError(`kaa.main.init(): unknown option \`${key}\` (expected reset, handler, shutdown)`);
+    }
     if (state.backend && state.backend !== backend)
         throw new Error(`kaa.main.init(): already initialized with the '${state.backend}' backend; cannot switch to '${backend}'`);
     if (options.reset)
@@ -370,6 +374,10 @@ function init(backend: BackendName = 'generic', options: InitOptions = {}): void
 function run(options: RunOptions = {}): number {
     if (options === null || typeof options !== 'object')
         throw new TypeError(`kaa.main.run(): \`options\` must be an object (got ${describeValue(options)})`);
+    for (const key of Object.keys(options)) {
+        if (!['threaded', 'application', 'argv', 'sigint'].includes(key))
+            throw new TypeError(`kaa.main.run(): unknown option \`${key}\` (expected threaded, application, argv, sigint)`);
+    }
     if (state.running)
         throw new Error('kaa.main.run(): the main loop is already running');
     if (options.threaded)

@@ -68,6 +68,10 @@ type AnyTimerClass = new (...args: unknown[]) => Timer<unknown[]>;
 function checkOptions(options: TimedOptions): { timerClass: AnyTimerClass; policy: TimedPolicy; weak: boolean } {
     if (options === null || typeof options !== 'object')
         throw new TypeError(`\`options\` must be an object (got ${describeValue(options)})`);
+    for (const key of Object.keys(options)) {
+        if (key !== 'timer' && key !== 'policy')
+            throw new TypeError(`timed(): unknown option \`${key}\` (expected timer, policy)`);
+    }
     const { timer = Timer, policy = POLICY_MANY } = options;
     if (typeof timer !== 'function' || !(timer === Timer || timer.prototype instanceof Timer))
         throw new TypeError(`\`timer\` must be Timer or a subclass of it, e.g. OneShotTimer (got ${describeValue(timer)})`);

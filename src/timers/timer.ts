@@ -58,6 +58,10 @@ export function checkSeconds(name: string, value: unknown): asserts value is num
 function schedulerFor(interval: number, options: TimerStartOptions): Scheduler {
     if (options === null || typeof options !== 'object')
         throw new TypeError(`\`options\` must be an object (got ${describeValue(options)})`);
+    for (const key of Object.keys(options)) {
+        if (key !== 'now' && key !== 'coarse')
+            throw new TypeError(`start(): unknown option \`${key}\` (expected now, coarse)`);
+    }
     if (!options.coarse)
         return scheduler;
     if (!Number.isInteger(interval) || interval < 1) {

@@ -1,30 +1,34 @@
 /**
  * `Process`: a child process on `Gio.Subprocess` (kaa.base's `kaa.Process`).
  *
- * - argv is never passed through a shell unless `shell: true`: a string
- *   command is split with `GLib.shell_parse_argv` (quotes are honoured, but
- *   `;`, `$HOME`, globs and redirections are literal text);
- * - the child always gets three pipes: stdin, stdout and stderr, behind the
- *   `stdin`/`stdout`/`stderr` IOChannels (which exist before `start()` and
- *   are wired to each new child's pipes);
- * - exits: see supervisor.ts (a `wait_async()` callback, backed by an
- *   iteration check because GJS 1.74 may drop that callback during a GC);
- * - stopping: see stop.ts (stop command → SIGTERM → SIGKILL → hung);
+ * - argv is never passed through a shell unless `shell: true` (command.ts);
+ * - the child always gets three pipes, behind the `stdin`/`stdout`/`stderr`
+ *   IOChannels, made on first use (also before `start()`) and wired to each
+ *   new child's pipes; see streams.ts for what happens to unread output at
+ *   the exit;
+ * - exits: supervisor.ts (a `wait_async()` callback, backed by an iteration
+ *   check because GJS 1.74 may drop that callback during a GC);
+ * - stopping: stop.ts (stop command → SIGTERM → SIGKILL → hung);
  * - a running Process is referenced by the supervisor, so it need not be
  *   kept by the caller, and it is stopped at shutdown.
+ * Nothing is made before it is needed — signals, channels — so a child
+ * nobody talks to costs little more than a bare `Gio.Subprocess` (spawning
+ * forks, and a fork costs more the more memory the parent has touched).
  * @module
  */
-import Gio from 'gi://Gio';
-import GLib from 'gi://GLib';
+import type Gio from 'gi://Gio';
+import type GLib from 'gi://GLib';
 import { describeValue } from '../notifier/errors.js';
-import { Signals } from '../notifier/signals.js';
+import { logException } from '../notifier/log.js';
+import { Signals, type Signal } from '../notifier/signals.js';
 import { reportException } from '../notifier/sources.js';
 import { InProgress, onAbort } from '../async/inprogress.js';
+import type { IOChannel } from '../io/index.js';
 import { decodeWaitStatus } from './child-watch.js';
+import { buildArgv, checkCommand, spawn, type Command } from './command.js';
 import { Escalation, checkStopOptions, requireStopCommand, type StopCommand, type StopOptions, type StopTarget } from './stop.js';
 import { ProcessStreams, type Dumpfile, type StreamName } from './streams.js';
 import { release, supervise, type SupervisedChild } from './supervisor.js';
-import type { IOChannel } from '../io/index.js';
 
 /** The states of a Process. */
 export type ProcessState = 'stopped' | 'running' | 'stopping' | 'dying' | 'hung';
@@ -45,7 +49,7 @@ export interface ProcessOptions {
     cwd?: string | null;
     /** Variables merged into the parent's environment; `null` unsets one. @default null */
     env?: Record<string, string | null> | null;
-    /** A file path or IOChannel that receives everything the child writes to stdout and stderr. @default null */
+    /** A file path (created or truncated) or IOChannel that receives everything the child writes to stdout and stderr. @default null */
     dumpfile?: Dumpfile | null;
     /** See {@link Process.stopCommand}. @default null */
     stopCommand?: StopCommand<Process> | null;
@@ -54,34 +58,45 @@ export interface ProcessOptions {
 }
 
 const OPTIONS = ['shell', 'cwd', 'env', 'dumpfile', 'stopCommand', 'delimiter'];
-const FLAGS = Gio.SubprocessFlags.STDIN_PIPE | Gio.SubprocessFlags.STDOUT_PIPE | Gio.SubprocessFlags.STDERR_PIPE;
+const encoder = new TextEncoder();
 
-/** One child run by a Process: `start()` makes one, a restart after `'hung'` another. */
-interface Run extends SupervisedChild {
-    readonly subprocess: Gio.Subprocess;
-    readonly pid: number;
-    readonly ip: InProgress<number>;
-    reaped: boolean;
-    /** `finished` was emitted. */
-    done: boolean;
-}
+let onReaped: (process: Process, run: Run) => void;
+let isCurrent: (process: Process, run: Run) => boolean;
 
-function parseArgv(what: string, text: string): string[] {
-    if (text.trim() === '')
-        return [];
-    try {
-        return GLib.shell_parse_argv(text)[1] ?? [];
-    } catch (error) {
-        throw new TypeError(`${what}: cannot split ${describeValue(text)}: ${(error as GLib.Error).message}`, { cause: error });
+/** One child of a Process (`start()` makes one; a restart after `'hung'` another), as the supervisor sees it. */
+class Run implements SupervisedChild {
+    reaped = false;
+    /** `finished` was emitted, or the pipes were closed without channels. */
+    done = false;
+    pipesClosed = false;
+
+    constructor(readonly process: Process, readonly subprocess: Gio.Subprocess, readonly pid: number,
+        readonly ip: InProgress<number>, readonly line: string) {}
+
+    /** The child has been reaped once GLib's worker thread set its pid to 0 (`get_identifier()` is then null). */
+    poll(): boolean {
+        if (!this.reaped && this.subprocess.get_identifier() === null)
+            onReaped(this.process, this);
+        return this.reaped;
     }
-}
 
-function requireArgv(what: string, argv: readonly unknown[]): string[] {
-    argv.forEach((arg, i) => {
-        if (typeof arg !== 'string')
-            throw new TypeError(`${what}: argument ${i} must be a string (got ${describeValue(arg)})`);
-    });
-    return argv as string[];
+    readonly waited = (): void => {
+        try {
+            onReaped(this.process, this);
+        } catch (error) {
+            reportException(error);
+        }
+    };
+
+    stop(): InProgress<void> {
+        if (isCurrent(this.process, this))
+            return this.process.stop();
+        return new InProgress<void>().throw(new Error(`${this} is hung (it was left behind by a restart)`));
+    }
+
+    toString(): string {
+        return `Process ${describeValue(this.line)} (pid ${this.pid})`;
+    }
 }
 
 /**
@@ -94,17 +109,22 @@ function requireArgv(what: string, argv: readonly unknown[]): string[] {
  * @example
  * const [out] = await new kaa.Process('git rev-parse HEAD').communicate();
  */
-export class Process implements StopTarget {
-    readonly #cmd: readonly string[] | string;
-    readonly #cwd: string | null;
-    readonly #env: Record<string, string | null> | null;
-    readonly #streams: ProcessStreams;
-    readonly #signals: ProcessSignals;
+export class Process {
+    readonly #command: Command;
+    readonly #dumpfile: Dumpfile | null;
+    #delimiter: string;
     #stopCommand: StopCommand<Process> | null;
+    #signals: ProcessSignals | null = null;
+    #streams: ProcessStreams | null = null;
     #state: ProcessState = 'stopped';
     #run: Run | null = null;
     #exitcode: number | null = null;
     #escalation: Escalation | null = null;
+
+    static {
+        onReaped = (process, run) => process.#reaped(run);
+        isCurrent = (process, run) => process.#run === run;
+    }
 
     /**
      * @param cmd - the command: an argv array, or a string split like a shell would (without running one).
@@ -114,47 +134,35 @@ export class Process implements StopTarget {
     constructor(cmd: string | readonly string[], options: ProcessOptions = {}) {
         if (options === null || typeof options !== 'object')
             throw new TypeError(`Process: \`options\` must be an object (got ${describeValue(options)})`);
-        for (const key of Object.keys(options)) {
+        for (const key in options) {
             if (!OPTIONS.includes(key))
                 throw new TypeError(`Process: unknown option \`${key}\` (expected ${OPTIONS.join(', ')})`);
         }
         const { shell = false, cwd = null, env = null, dumpfile = null, stopCommand = null, delimiter = '\n' } = options;
-        if (typeof shell !== 'boolean')
-            throw new TypeError(`Process: \`shell\` must be a boolean (got ${describeValue(shell)})`);
-        if (typeof cmd === 'string') {
-            this.#cmd = shell ? cmd : parseArgv('Process', cmd);
-        } else if (Array.isArray(cmd)) {
-            if (shell)
-                throw new TypeError('Process: `shell: true` needs a string command, not an array (got ' +
-                    `${describeValue(cmd)}); pass the array without \`shell\` — no shell is needed for argv`);
-            this.#cmd = requireArgv('Process', cmd).slice();
-        } else {
-            throw new TypeError(`Process: \`cmd\` must be a string or an array of strings (got ${describeValue(cmd)})`);
-        }
-        if (cwd !== null && typeof cwd !== 'string')
-            throw new TypeError(`Process: \`cwd\` must be a string or null (got ${describeValue(cwd)})`);
-        if (env !== null && (typeof env !== 'object' || Array.isArray(env)))
-            throw new TypeError(`Process: \`env\` must be an object or null (got ${describeValue(env)})`);
-        for (const [name, value] of Object.entries(env ?? {})) {
-            if (value !== null && typeof value !== 'string')
-                throw new TypeError(`Process: \`env.${name}\` must be a string or null (got ${describeValue(value)})`);
-        }
+        this.#command = checkCommand(cmd, shell, cwd, env);
         requireStopCommand('stopCommand', stopCommand);
-        this.#cwd = cwd;
-        this.#env = env ? { ...env } : null;
+        ProcessStreams.checkOptions(delimiter, dumpfile);
         this.#stopCommand = stopCommand;
-        this.#signals = new Signals<{
-            read: [data: Uint8Array, stream: StreamName];
-            readline: [line: string, stream: StreamName];
-            exited: [code: number];
-            finished: [code: number];
-        }>('read', 'readline', 'exited', 'finished');
-        this.#streams = new ProcessStreams(this.#signals, { delimiter, dumpfile, name: () => String(this) });
-        this.#streams.onBothClosed = () => this.#maybeFinished();
+        this.#delimiter = delimiter;
+        this.#dumpfile = dumpfile;
+        if (dumpfile !== null)
+            this.#io();
     }
 
     /** `read(data, stream)`, `readline(line, stream)`, `exited(code)`, `finished(code)`. */
     get signals(): ProcessSignals {
+        if (this.#signals === null) {
+            const signals: ProcessSignals = new Signals<{
+                read: [data: Uint8Array, stream: StreamName];
+                readline: [line: string, stream: StreamName];
+                exited: [code: number];
+                finished: [code: number];
+            }>('read', 'readline', 'exited', 'finished');
+            const changed = () => this.#io().relay(signals);
+            (signals.read as Signal<unknown[]>).changed = changed;
+            (signals.readline as Signal<unknown[]>).changed = changed;
+            this.#signals = signals;
+        }
         return this.#signals;
     }
 
@@ -193,35 +201,40 @@ export class Process implements StopTarget {
         this.#stopCommand = cmd;
     }
 
-    /** The line delimiter of stdout and stderr (for `readline`). @default '\n' */
+    /** The line delimiter of stdout and stderr (setting it replaces their channels; connections move along). @default '\n' */
     get delimiter(): string {
-        return this.#streams.delimiter;
+        return this.#delimiter;
     }
 
     set delimiter(value: string) {
-        this.#streams.delimiter = value;
+        ProcessStreams.checkOptions(value, null);
+        this.#delimiter = value;
+        if (this.#streams !== null)
+            this.#streams.delimiter = value;
     }
 
-    /** The child's stdin, an IOChannel that exists before `start()` (writable while a child runs). */
+    /** The child's stdin, an IOChannel (also before `start()`; writable while a child runs). */
     get stdin(): IOChannel {
-        return this.#streams.stdin;
+        return this.#io().stdin;
     }
 
-    /** The child's stdout, an IOChannel that exists before `start()`. */
+    /** The child's stdout, an IOChannel (also before `start()`). Read it to its end, or its pipe stays open after the exit. */
     get stdout(): IOChannel {
-        return this.#streams.stdout;
+        return this.#io().stdout;
     }
 
-    /** The child's stderr, an IOChannel that exists before `start()`. */
+    /** The child's stderr, an IOChannel (also before `start()`). Read it to its end, or its pipe stays open after the exit. */
     get stderr(): IOChannel {
-        return this.#streams.stderr;
+        return this.#io().stderr;
     }
 
     /**
      * Starts the child. The command is `cmd` followed by `args` (a string
      * is split like `cmd`; with `shell: true` it is appended to the shell
      * command). A program that cannot be run (missing, not executable, bad
-     * `cwd`) fails the returned InProgress with that error. Aborting it stops the child.
+     * `cwd`) fails the returned InProgress with that error. Aborting it stops
+     * the child. It finishes at the exit: output may still be arriving (see
+     * the `finished` signal).
      * @param args - more arguments.
      * @returns an InProgress of the exit code (negative: killed by that signal).
      * @throws Error when a child is already running; TypeError on bad
@@ -232,34 +245,22 @@ export class Process implements StopTarget {
     start(args: string | readonly string[] = []): InProgress<number> {
         if (this.#state !== 'stopped' && this.#state !== 'hung')
             throw new Error(`${this}.start(): it is already running; stop() it or wait for its exit first`);
-        const argv = this.#argv(args);
-        const ip = new InProgress<number>({ name: `Process ${describeValue(argv[0])}` });
+        const argv = buildArgv(this.#command, args);
+        const ip = new InProgress<number>({ name: `Process ${argv[0]}` });
         let subprocess: Gio.Subprocess;
         try {
-            subprocess = this.#spawn(argv);
+            subprocess = spawn(this.#command, argv);
         } catch (error) {
             const message = (error as GLib.Error)?.message ?? String(error);
             return ip.throw(new Error(`Process: cannot start ${describeValue(argv.join(' '))}: ${message}`, { cause: error }));
         }
-        const pid = Number(subprocess.get_identifier());
-        const run: Run = {
-            subprocess, pid, ip, reaped: false, done: false,
-            poll: () => this.#poll(run),
-            stop: () => (this.#run === run ? this.stop() : new InProgress<void>().throw(new Error(`${this}: pid ${pid} is hung`))),
-            toString: () => `Process ${describeValue(argv.join(' '))} (pid ${pid})`,
-        };
+        const run = new Run(this, subprocess, Number(subprocess.get_identifier()), ip, argv.join(' '));
         this.#run = run;
         this.#exitcode = null;
         this.#state = 'running';
-        this.#streams.attach(subprocess);
+        this.#streams?.attach(subprocess);
         supervise(run);
-        subprocess.wait_async(null, () => {
-            try {
-                this.#reaped(run);
-            } catch (error) {
-                reportException(error);
-            }
-        });
+        subprocess.wait_async(null, run.waited);
         onAbort(ip as InProgress<unknown>, () => {
             if (this.#run === run && !run.reaped)
                 this.stop();
@@ -284,28 +285,44 @@ export class Process implements StopTarget {
         if (this.#escalation !== null)
             return this.#escalation.inprogress;
         const run = this.#run;
-        if (run === null || run.reaped || this.#state === 'hung' || this.#poll(run))
+        if (run === null || this.#state === 'hung' || run.poll())
             return new InProgress<void>({ name: `${this}.stop()` }).finish();
         this.#state = 'stopping';
-        const escalation = new Escalation(this, cmd as StopCommand<never> | null, wait);
+        const escalation = new Escalation(this.#stopTarget(run), cmd as StopCommand<never> | null, wait);
         this.#escalation = escalation;
-        escalation.inprogress.connectBoth(() => undefined, () => undefined);
         escalation.start();
         return escalation.inprogress;
+    }
+
+    /**
+     * Sends a Unix signal to the running child, race-free (through GLib's
+     * worker thread, which also reaps: never to a reaped pid's successor).
+     * Does nothing when no child runs.
+     * @param signo - the signal number (`1` SIGHUP, `10` SIGUSR1 …).
+     * @throws TypeError when `signo` is not a positive integer.
+     * @example
+     * daemon.sendSignal(1); // SIGHUP: reload
+     */
+    sendSignal(signo: number): void {
+        if (!Number.isInteger(signo) || signo <= 0)
+            throw new TypeError(`Process.sendSignal(): \`signo\` must be a positive integer (got ${describeValue(signo)})`);
+        const run = this.#run;
+        if (run !== null && !run.reaped)
+            run.subprocess.send_signal(signo);
     }
 
     /**
      * Writes to the child's stdin.
      * @param data - a string (UTF-8), bytes or `GLib.Bytes`.
      * @returns an InProgress of the bytes written, finished once they are flushed.
-     * @throws Error when no child runs or stdin is closed; what `IOChannel.write()` throws.
+     * @throws Error when no child runs or stdin is closed; RangeError beyond the write queue's limit (1 MiB).
      * @example
      * proc.write('hello\n');
      */
     write(data: string | Uint8Array | GLib.Bytes): InProgress<number> {
         if (this.#run === null || this.#run.reaped)
             throw new Error(`${this}.write(): no child is running`);
-        return this.#streams.write(data);
+        return this.#io().write(data);
     }
 
     /**
@@ -316,7 +333,7 @@ export class Process implements StopTarget {
      * const chunk = await proc.read();
      */
     read(): InProgress<Uint8Array> {
-        return this.#streams.read();
+        return this.#io().read();
     }
 
     /**
@@ -327,14 +344,14 @@ export class Process implements StopTarget {
      * const line = await proc.readline();
      */
     readline(): InProgress<string> {
-        return this.#streams.readline();
+        return this.#io().readline();
     }
 
     /**
      * Starts the child if it is not running, writes `input` to its stdin,
-     * closes stdin, reads stdout and stderr to their end (concurrently with
-     * the writing, so a child that answers while it reads cannot deadlock)
-     * and waits for the exit. Aborting it stops the child.
+     * closes stdin, reads stdout and stderr to their end (while writing, so a
+     * child that answers while it reads cannot deadlock) and waits for the
+     * exit. Aborting it stops the child.
      * @param input - what to write; default nothing.
      * @returns an InProgress of `[stdout, stderr]` (decoded as UTF-8).
      * @throws TypeError when `input` is neither a string nor bytes.
@@ -345,18 +362,13 @@ export class Process implements StopTarget {
         if (input !== null && typeof input !== 'string' && !(input instanceof Uint8Array))
             throw new TypeError(`Process.communicate(): \`input\` must be a string or a Uint8Array (got ${describeValue(input)})`);
         const ip = new InProgress<[string, string]>({ name: `${this}.communicate()` });
-        const started = this.running && this.#state !== 'hung' ? this.#run!.ip : this.start();
-        if (started.finished && started.failed)
-            return ip.waitFor(started as unknown as InProgress<[string, string]>);
-        const output = this.#streams.collect(input);
-        const all = InProgress.all(output, started);
-        all.connectBoth(([texts]) => {
-            if (!ip.finished)
-                ip.finish(texts);
-        }, error => {
-            if (!ip.finished)
-                ip.throw(error);
-        });
+        const io = this.#io();
+        const started = this.#run !== null && !this.#run.reaped && this.#state !== 'hung' ? this.#run.ip : this.start();
+        if (started.failed)
+            return ip.throw(started.exception);
+        const output = io.communicate(typeof input === 'string' ? encoder.encode(input) : input ?? new Uint8Array(0));
+        InProgress.all(output, started).connectBoth(([texts]) => void (ip.finished || ip.finish(texts)),
+            error => void (ip.finished || ip.throw(error)));
         onAbort(ip as InProgress<unknown>, () => {
             if (!output.finished)
                 output.abort();
@@ -385,101 +397,49 @@ export class Process implements StopTarget {
      * print(String(proc));
      */
     toString(): string {
-        const cmd = typeof this.#cmd === 'string' ? this.#cmd : this.#cmd.join(' ');
-        return `Process ${describeValue(cmd)} (${this.#run ? `pid ${this.#run.pid}, ` : ''}${this.#state})`;
+        const { cmd } = this.#command;
+        const line = typeof cmd === 'string' ? cmd : cmd.join(' ');
+        return `Process ${describeValue(line)} (${this.#run ? `pid ${this.#run.pid}, ` : ''}${this.#state})`;
     }
 
-    // ---- StopTarget (stop.ts) ----
-
-    /** @internal */
-    poll(): boolean {
-        return this.#run === null || this.#poll(this.#run);
-    }
-
-    /** @internal */
-    runStopCommand(cmd: StopCommand<Process>): void {
-        if (typeof cmd === 'function')
-            cmd(this);
-        else
-            this.#streams.write(cmd);
-    }
-
-    /** @internal */
-    closeStdin(): void {
-        this.#streams.closeStdin();
-    }
-
-    /** @internal */
-    sendSignal(signo: number): void {
-        const run = this.#run;
-        if (run !== null && !run.reaped)
-            run.subprocess.send_signal(signo);
-    }
-
-    /** @internal */
-    dying(): void {
-        this.#state = 'dying';
-    }
-
-    /** @internal */
-    hung(error: Error): void {
-        this.#state = 'hung';
-        this.#escalation = null;
-        const ip = this.#run?.ip;
-        if (ip && !ip.finished)
-            ip.throw(error);
-    }
-
-    /** @internal */
-    stopAborted(): void {
-        this.#escalation = null;
-        if (this.#state === 'stopping' || this.#state === 'dying')
-            this.#state = 'running';
-    }
-
-    // ---- internals ----
-
-    #argv(args: unknown): string[] {
-        let argv: string[];
-        if (typeof this.#cmd === 'string') {
-            if (typeof args !== 'string' && !(Array.isArray(args) && args.length === 0))
-                throw new TypeError(`Process.start(): with \`shell: true\`, \`args\` must be a string (got ${describeValue(args)})`);
-            const line = args === '' || Array.isArray(args) ? this.#cmd : `${this.#cmd} ${args}`;
-            if (line.trim() === '')
-                throw new TypeError('Process.start(): the command line is empty');
-            argv = ['/bin/sh', '-c', line];
-        } else if (typeof args === 'string') {
-            argv = [...this.#cmd, ...parseArgv('Process.start()', args)];
-        } else if (Array.isArray(args)) {
-            argv = [...this.#cmd, ...requireArgv('Process.start()', args)];
-        } else {
-            throw new TypeError(`Process.start(): \`args\` must be a string or an array of strings (got ${describeValue(args)})`);
+    /** The channels, made on first use and wired to a running child's pipes. */
+    #io(): ProcessStreams {
+        if (this.#streams === null) {
+            const streams = new ProcessStreams(this.#delimiter, this.#dumpfile, () => String(this));
+            streams.onBothClosed = () => this.#maybeFinished();
+            const run = this.#run;
+            if (run !== null && !run.pipesClosed)
+                streams.attach(run.subprocess);
+            this.#streams = streams;
         }
-        if (argv.length === 0 || argv[0] === '')
-            throw new TypeError(`Process.start(): the command line is empty (argv ${describeValue(argv)}); name a program to run`);
-        return argv;
+        return this.#streams;
     }
 
-    #spawn(argv: string[]): Gio.Subprocess {
-        if (this.#cwd === null && this.#env === null)
-            return Gio.Subprocess.new(argv, FLAGS);
-        const launcher = new Gio.SubprocessLauncher({ flags: FLAGS });
-        if (this.#cwd !== null)
-            launcher.set_cwd(this.#cwd);
-        for (const [name, value] of Object.entries(this.#env ?? {})) {
-            if (value === null)
-                launcher.unsetenv(name);
-            else
-                launcher.setenv(name, value, true);
-        }
-        return launcher.spawnv(argv);
-    }
-
-    /** True when `run`'s child has been reaped (GLib's worker thread set its pid to 0); handles the exit. */
-    #poll(run: Run): boolean {
-        if (!run.reaped && run.subprocess.get_identifier() === null)
-            this.#reaped(run);
-        return run.reaped;
+    #stopTarget(run: Run): StopTarget {
+        return {
+            poll: () => run.poll(),
+            runStopCommand: cmd => {
+                if (typeof cmd === 'function')
+                    (cmd as (p: Process) => unknown)(this);
+                else
+                    this.#io().write(cmd);
+            },
+            closeStdin: () => this.#io().closeStdin(),
+            sendSignal: signo => this.sendSignal(signo),
+            dying: () => void (this.#state = 'dying'),
+            hung: error => {
+                this.#state = 'hung';
+                this.#escalation = null;
+                if (!run.ip.finished)
+                    run.ip.throw(error);
+            },
+            stopAborted: () => {
+                this.#escalation = null;
+                if (this.stopping)
+                    this.#state = 'running';
+            },
+            toString: () => String(this),
+        };
     }
 
     #reaped(run: Run): void {
@@ -497,21 +457,32 @@ export class Process implements StopTarget {
         this.#state = 'stopped';
         const escalation = this.#escalation;
         this.#escalation = null;
-        this.#signals.exited.emit(code);
+        this.#signals?.exited.emit(code);
         if (!run.ip.finished)
             run.ip.finish(code);
         escalation?.exited();
         if (this.#run !== run)
             return; // restarted by a callback
-        this.#streams.childExited();
+        if (this.#streams !== null) {
+            this.#streams.childExited();
+        } else {
+            run.pipesClosed = true;
+            for (const pipe of [run.subprocess.get_stdin_pipe(), run.subprocess.get_stdout_pipe(), run.subprocess.get_stderr_pipe()]) {
+                try {
+                    pipe?.close(null);
+                } catch (error) {
+                    logException(error, `${this}: closing a pipe failed`);
+                }
+            }
+        }
         this.#maybeFinished();
     }
 
     #maybeFinished(): void {
         const run = this.#run;
-        if (run === null || !run.reaped || run.done || this.#exitcode === null || !this.#streams.bothClosed)
+        if (run === null || !run.reaped || run.done || this.#exitcode === null || !(this.#streams?.bothClosed ?? true))
             return;
         run.done = true;
-        this.#signals.finished.emit(this.#exitcode);
+        this.#signals?.finished.emit(this.#exitcode);
     }
 }

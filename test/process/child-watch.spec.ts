@@ -9,7 +9,7 @@ import { decodeWaitStatus, watchChild } from '../../src/process/child-watch.js';
 function spawn(argv: string[]): number {
     const [, pid] = GLib.spawn_async(null, argv, null,
         GLib.SpawnFlags.SEARCH_PATH | GLib.SpawnFlags.DO_NOT_REAP_CHILD, null);
-    return pid;
+    return pid as number;
 }
 
 function isZombieOrGone(pid: number): boolean {

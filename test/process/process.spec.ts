@@ -316,6 +316,39 @@ describe('Process', () => {
             expect(out.slice(-3)).toBe(decoder.decode(input.subarray(-3)));
         });
 
+        it('streams 100 MiB through cat while writing 100 MiB to it, without deadlock, bytes intact', () => {
+            const size = 100 * 1024 * 1024, piece = 512 * 1024;
+            const input = new Uint8Array(size);
+            for (let i = 0; i < size; i++)
+                input[i] = (i * 7 + (i >> 12)) & 0xff;
+            const expected = GLib.compute_checksum_for_data(GLib.ChecksumType.SHA256, input);
+            const proc = new Process(['cat']);
+            const checksum = new GLib.Checksum(GLib.ChecksumType.SHA256);
+            let received = 0;
+            proc.signals.read.connect((data, stream) => {
+                expect(stream).toBe('stdout');
+                checksum.update(data);
+                received += data.length;
+            });
+            const ip = proc.start();
+            let offset = 0;
+            const pump = (): void => {
+                while (offset < size) {
+                    const written = proc.write(input.subarray(offset, offset + piece));
+                    offset += piece;
+                    if (!written.finished) {
+                        written.connect(pump);
+                        return;
+                    }
+                }
+                proc.stdin.close();
+            };
+            pump();
+            expect(finish(proc, ip, 60)).toBe(0);
+            expect(received).toBe(size);
+            expect(checksum.get_string()).toBe(expected as string);
+        });
+
         it('fails with the start error when the program is missing', () => {
             const ip = new Process(['/nonexistent/kaa-no-such-program']).communicate('x');
             expect(ip.failed).toBeTrue();

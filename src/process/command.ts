@@ -1,0 +1,147 @@
+/**
+ * A Process's command line and how it is spawned.
+ *
+ * - No shell unless asked: a string command is split with
+ *   `GLib.shell_parse_argv` (shell quoting is honoured, but `;`, `$VAR`,
+ *   globs and redirections are plain text); an array is used as it is.
+ *   `shell: true` runs a string with `/bin/sh -c`.
+ * - `Gio.Subprocess` searches `PATH` for a program name without a `/`.
+ * - `cwd`/`env` need a `Gio.SubprocessLauncher` (which starts from the
+ *   parent's environment: `env` is merged into it, `null` unsets a name);
+ *   without them `Gio.Subprocess.new` is used. The child always gets three
+ *   pipes; GLib closes every other fd in it, and resets signal
+ *   dispositions the parent ignores (SIGPIPE) to the default.
+ * - A program that cannot be run makes the spawn throw a `GLib.Error` (ENOENT,
+ *   EACCES, a bad `cwd`); the caller fails `start()`'s InProgress with it.
+ * @module
+ */
+import Gio from 'gi://Gio';
+import GLib from 'gi://GLib';
+import { describeValue } from '../notifier/errors.js';
+
+const FLAGS = Gio.SubprocessFlags.STDIN_PIPE | Gio.SubprocessFlags.STDOUT_PIPE | Gio.SubprocessFlags.STDERR_PIPE;
+
+/** What the Process constructor checked: the command and where/how to run it. */
+export interface Command {
+    /** The argv prefix, or the shell command line with `shell: true`. */
+    readonly cmd: readonly string[] | string;
+    readonly cwd: string | null;
+    readonly env: Readonly<Record<string, string | null>> | null;
+}
+
+/**
+ * Splits a command line like a shell would, without running one.
+ * @param what - the caller, for the message.
+ * @param text - the command line.
+ * @returns the words (none for a blank line).
+ * @throws TypeError when the line cannot be split (an unbalanced quote).
+ * @example
+ * parseArgv('Process', "printf '%s\\n' 'a b'"); // ['printf', '%s\\n', 'a b']
+ */
+export function parseArgv(what: string, text: string): string[] {
+    if (text.trim() === '')
+        return [];
+    try {
+        return GLib.shell_parse_argv(text)[1] ?? [];
+    } catch (error) {
+        throw new TypeError(`${what}: cannot split ${describeValue(text)}: ${(error as GLib.Error).message}`, { cause: error });
+    }
+}
+
+function requireStrings(what: string, argv: readonly unknown[]): string[] {
+    argv.forEach((arg, i) => {
+        if (typeof arg !== 'string')
+            throw new TypeError(`${what}: argument ${i} must be a string (got ${describeValue(arg)})`);
+    });
+    return argv as string[];
+}
+
+/**
+ * Checks the command and the `shell`, `cwd` and `env` options of a Process.
+ * @param cmd - a string or an array of strings.
+ * @param shell - run a string with `/bin/sh -c`.
+ * @param cwd - the working directory, or null.
+ * @param env - variables to merge into the parent's environment, or null.
+ * @returns the checked command.
+ * @throws TypeError naming the bad value (`shell: true` with an array included).
+ * @example
+ * const command = checkCommand('ls -l', false, null, { LC_ALL: 'C' });
+ */
+export function checkCommand(cmd: unknown, shell: unknown, cwd: unknown, env: unknown): Command {
+    if (typeof shell !== 'boolean')
+        throw new TypeError(`Process: \`shell\` must be a boolean (got ${describeValue(shell)})`);
+    let checked: readonly string[] | string;
+    if (typeof cmd === 'string') {
+        checked = shell ? cmd : parseArgv('Process', cmd);
+    } else if (Array.isArray(cmd)) {
+        if (shell)
+            throw new TypeError(`Process: \`shell: true\` needs a string command, not an array (got ${describeValue(cmd)}); ` +
+                'pass the array without `shell` — no shell is needed for an argv');
+        checked = requireStrings('Process', cmd).slice();
+    } else {
+        throw new TypeError(`Process: \`cmd\` must be a string or an array of strings (got ${describeValue(cmd)})`);
+    }
+    if (cwd !== null && typeof cwd !== 'string')
+        throw new TypeError(`Process: \`cwd\` must be a string or null (got ${describeValue(cwd)})`);
+    if (env !== null && (typeof env !== 'object' || Array.isArray(env)))
+        throw new TypeError(`Process: \`env\` must be an object or null (got ${describeValue(env)})`);
+    for (const [name, value] of Object.entries(env ?? {})) {
+        if (value !== null && typeof value !== 'string')
+            throw new TypeError(`Process: \`env.${name}\` must be a string or null (got ${describeValue(value)})`);
+    }
+    return { cmd: checked, cwd, env: env ? { ...env as Record<string, string | null> } : null };
+}
+
+/**
+ * The argv of one start: the command followed by `args`.
+ * @param command - the checked command.
+ * @param args - a string (split like the command; appended to the shell line with `shell: true`) or strings.
+ * @returns the argv.
+ * @throws TypeError for bad arguments or an empty command line.
+ * @example
+ * buildArgv(command, '-l /tmp');
+ */
+export function buildArgv(command: Command, args: unknown): string[] {
+    let argv: string[];
+    const { cmd } = command;
+    if (typeof cmd === 'string') {
+        if (typeof args !== 'string' && !(Array.isArray(args) && args.length === 0))
+            throw new TypeError(`Process.start(): with \`shell: true\`, \`args\` must be a string (got ${describeValue(args)})`);
+        const line = typeof args === 'string' && args !== '' ? `${cmd} ${args}` : cmd;
+        argv = line.trim() === '' ? [] : ['/bin/sh', '-c', line];
+    } else if (typeof args === 'string') {
+        argv = [...cmd, ...parseArgv('Process.start()', args)];
+    } else if (Array.isArray(args)) {
+        argv = [...cmd, ...requireStrings('Process.start()', args)];
+    } else {
+        throw new TypeError(`Process.start(): \`args\` must be a string or an array of strings (got ${describeValue(args)})`);
+    }
+    if (argv.length === 0 || argv[0] === '')
+        throw new TypeError(`Process.start(): the command line is empty (argv ${describeValue(argv)}); name a program to run`);
+    return argv;
+}
+
+/**
+ * Spawns `argv` with three pipes, in `cwd` and with `env` merged into the
+ * parent's environment.
+ * @param command - the checked command (for `cwd` and `env`).
+ * @param argv - what to run.
+ * @returns the running subprocess.
+ * @throws the `GLib.Error` of a failed spawn.
+ * @example
+ * const subprocess = spawn(command, ['true']);
+ */
+export function spawn(command: Command, argv: string[]): Gio.Subprocess {
+    if (command.cwd === null && command.env === null)
+        return Gio.Subprocess.new(argv, FLAGS);
+    const launcher = new Gio.SubprocessLauncher({ flags: FLAGS });
+    if (command.cwd !== null)
+        launcher.set_cwd(command.cwd);
+    for (const [name, value] of Object.entries(command.env ?? {})) {
+        if (value === null)
+            launcher.unsetenv(name);
+        else
+            launcher.setenv(name, value, true);
+    }
+    return launcher.spawnv(argv);
+}

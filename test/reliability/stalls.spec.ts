@@ -2,17 +2,21 @@
 // in progress ("Attempting to run a JS callback during garbage collection"),
 // and GLib then drops the source. kaa re-arms what was dropped and finishes
 // the GC (notifier/sources.ts forgetSource; main.statistics().drops).
-// This spec runs timers, a zero-delay chain, a coroutine on delay(), and
-// line-by-line IO through a `cat` child together, for ~25 s, while a churn
+// This spec runs timers, a zero-delay chain, a coroutine on delay(),
+// line-by-line IO through a `cat` child and worker calls carrying 64 KiB
+// each way together, for ~25 s, while a churn
 // timer keeps the heap busy with retained objects and large buffers (the mix
 // that makes GJS refuse callbacks here). It then checks that every activity
-// kept moving (no gap longer than 2 s), that every line came back in order,
-// and that sources really were dropped and re-armed along the way.
+// kept moving (no gap longer than 2 s), that every line and every worker
+// result came back right, and that sources really were dropped and re-armed
+// along the way.
 import { coroutine } from '../../src/async/coroutine.js';
 import { delay } from '../../src/async/delay.js';
 import { main } from '../../src/notifier/loop.js';
 import { Process } from '../../src/process/index.js';
 import { OneShotTimer, Timer } from '../../src/timers.js';
+import { ThreadPool } from '../../src/workers/pool.js';
+import { threaded } from '../../src/workers/threaded.js';
 import { mono, report } from './helpers.js';
 
 const SECONDS = 25;
@@ -82,13 +86,50 @@ function echo(activity: Activity, window: number): { proc: Process; problems: st
     } };
 }
 
+/** Worker calls that return their 64 KiB argument reversed; up to `window` in flight. */
+function workerCalls(activity: Activity, window: number): { pool: ThreadPool; problems: string[]; stop: () => void; inFlight: () => number } {
+    const pool = new ThreadPool({ size: 2 });
+    const reverse = threaded(pool)((data: Uint8Array) => data.reverse());
+    const problems: string[] = [];
+    let running = 0;
+    let sending = true;
+    let n = 0;
+    const send = () => {
+        while (sending && running < window) {
+            const k = n++ & 0xff;
+            const data = new Uint8Array(64 * 1024).fill(k);
+            data[0] = 0xff - k;
+            running++;
+            reverse(data).connectBoth(out => {
+                running--;
+                const bytes = out as Uint8Array;
+                if (bytes.length !== data.length || bytes[bytes.length - 1] !== 0xff - k || bytes[0] !== k) {
+                    if (problems.length < 5)
+                        problems.push(`call ${n}: a wrong result (${bytes.length} bytes)`);
+                }
+                activity.tick();
+                send();
+            }, error => {
+                running--;
+                if (problems.length < 5)
+                    problems.push(`call failed: ${String(error)}`);
+            });
+        }
+    };
+    send();
+    return { pool, problems, stop: () => {
+        sending = false;
+    }, inFlight: () => running };
+}
+
 describe('stalls under garbage collection', () => {
-    it(`do not happen: timers, a zero-delay chain, a coroutine and pipe IO all keep moving for ${SECONDS} s of GC churn`, () => {
+    it(`do not happen: timers, a zero-delay chain, a coroutine, pipe IO and worker calls all keep moving for ${SECONDS} s of GC churn`, () => {
         const churn = new Activity('churn');
         const ticks = new Activity('10 ms timer');
         const chain = new Activity('zero-delay chain');
         const coro = new Activity('coroutine on delay()');
         const io = new Activity('cat echo');
+        const work = new Activity('worker calls');
         const dropsBefore = main.statistics().drops;
         const end = mono() + SECONDS;
 
@@ -109,6 +150,7 @@ describe('stalls under garbage collection', () => {
             }
         })();
         const cat = echo(io, 64);
+        const workers = workerCalls(work, 4);
 
         try {
             main.loop(() => mono() < end, SECONDS + 5);
@@ -117,13 +159,16 @@ describe('stalls under garbage collection', () => {
             tickTimer.stop();
             link.stop();
             cat.stopSending();
+            workers.stop();
         }
         main.loop(() => !looping.finished, 5);
         // Let the lines in flight come back, then end cat.
         main.loop(() => io.count < cat.sent(), 5);
         cat.proc.stdin.close();
         const code = cat.proc.inprogress().wait(5);
-        const activities = [churn, ticks, chain, coro, io];
+        main.loop(() => workers.inFlight() > 0, 10);
+        workers.pool.stop().wait(10);
+        const activities = [churn, ticks, chain, coro, io, work];
         activities.forEach(a => a.finish());
         const drops = main.statistics().drops - dropsBefore;
         report(`stalls: ${SECONDS} s, ${drops} dropped sources re-armed; ` +
@@ -135,6 +180,8 @@ describe('stalls under garbage collection', () => {
         expect(cat.problems).toEqual([]);
         expect(io.count).withContext('every line written came back').toBe(cat.sent());
         expect(io.count).toBeGreaterThan(1000);
+        expect(workers.problems).toEqual([]);
+        expect(work.count).toBeGreaterThan(100);
         expect(code).toBe(0);
         expect(drops).withContext('the churn made GJS refuse callbacks (else this spec proves little)').toBeGreaterThan(0);
     }, 90000);

@@ -77,9 +77,8 @@ function socketError(what: string, address: string, error: unknown): SocketError
  */
 export class Socket<Line extends string | Uint8Array = string> extends IOChannel<Line, SocketSignalMap<Line>> {
     static readonly [extraSignals] = ['newClient', 'newClientConnecting'];
-    /** Accept clients as they come; else only for `accept()` calls. @default true */
-    autoAccept: boolean;
     readonly #options: SocketOptions;
+    #autoAccept = true;
     #listener: Listener | null = null;
     #connecting: InProgress<void> | null = null;
     #connection: Gio.SocketConnection | null = null;
@@ -97,11 +96,26 @@ export class Socket<Line extends string | Uint8Array = string> extends IOChannel
      */
     constructor(options: SocketOptions = {}) {
         super(null, { ...options, mode: undefined });
-        const { autoAccept = true } = options;
-        if (typeof autoAccept !== 'boolean')
-            throw new TypeError(`Socket: \`autoAccept\` must be a boolean (got ${describeValue(autoAccept)})`);
-        this.autoAccept = autoAccept;
+        this.autoAccept = options.autoAccept ?? true;
         this.#options = { ...options };
+    }
+
+    /**
+     * Accept clients as they come (emitting `newClientConnecting`, then
+     * `newClient`); else only for `accept()` calls.
+     * @default true
+     * @throws TypeError (on set) unless a boolean.
+     */
+    get autoAccept(): boolean {
+        return this.#autoAccept;
+    }
+
+    set autoAccept(value: boolean) {
+        if (typeof value !== 'boolean')
+            throw new TypeError(`Socket: \`autoAccept\` must be a boolean (got ${describeValue(value)})`);
+        this.#autoAccept = value;
+        if (value)
+            this.#listener?.watch.start();
     }
 
     /** True while listening. */

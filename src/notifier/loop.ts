@@ -21,6 +21,7 @@ import type Gio from 'gi://Gio';
 import system from 'system';
 import { now } from './clock.js';
 import { describeValue } from './errors.js';
+import { drainPromiseJobs } from './jobs.js';
 import { logException } from './log.js';
 import { coarseScheduler, deferred, scheduler, type ScheduledEntry } from './scheduler.js';
 import { addIdle, addUnixSignal, counters, liveSources, removeSource } from './sources.js';
@@ -141,6 +142,9 @@ function finishIteration(dispatched: boolean): void {
     for (const check of iterationChecks)
         check();
     while (iterationEnd.length) {
+        // A microtask checkpoint first: code that awaits a failed InProgress
+        // in a promise continuation has taken it before the report runs.
+        drainPromiseJobs();
         const batch = iterationEnd.splice(0);
         for (const fn of batch) {
             try {

@@ -70,7 +70,7 @@ class Run implements SupervisedChild {
     done = false;
     pipesClosed = false;
 
-    constructor(readonly process: Process, readonly subprocess: Gio.Subprocess, readonly pid: number,
+    constructor(readonly process: Process, readonly subprocess: Gio.Subprocess, readonly pid: number | null,
         readonly ip: InProgress<number>, readonly line: string) {}
 
     /** The child has been reaped once GLib's worker thread set its pid to 0 (`get_identifier()` is then null). */
@@ -95,7 +95,7 @@ class Run implements SupervisedChild {
     }
 
     toString(): string {
-        return `Process ${describeValue(this.line)} (pid ${this.pid})`;
+        return `Process ${describeValue(this.line)} (pid ${this.pid ?? 'gone'})`;
     }
 }
 
@@ -181,7 +181,11 @@ export class Process {
         return this.#state === 'stopping' || this.#state === 'dying';
     }
 
-    /** The pid of the current (or last) child; null before the first start. */
+    /**
+     * The pid of the current (or last) child; null before the first start,
+     * and when the child had already exited and been reaped before `start()`
+     * returned (GLib then no longer tells the pid; that child is gone).
+     */
     get pid(): number | null {
         return this.#run?.pid ?? null;
     }
@@ -254,7 +258,9 @@ export class Process {
             const message = (error as GLib.Error)?.message ?? String(error);
             return ip.throw(new Error(`Process: cannot start ${describeValue(argv.join(' '))}: ${message}`, { cause: error }));
         }
-        const run = new Run(this, subprocess, Number(subprocess.get_identifier()), ip, argv.join(' '));
+        // null when GLib's worker thread reaped the child before this line ran (it is gone already)
+        const id = subprocess.get_identifier();
+        const run = new Run(this, subprocess, id === null ? null : Number(id), ip, argv.join(' '));
         this.#run = run;
         this.#exitcode = null;
         this.#state = 'running';
@@ -399,7 +405,7 @@ export class Process {
     toString(): string {
         const { cmd } = this.#command;
         const line = typeof cmd === 'string' ? cmd : cmd.join(' ');
-        return `Process ${describeValue(line)} (${this.#run ? `pid ${this.#run.pid}, ` : ''}${this.#state})`;
+        return `Process ${describeValue(line)} (${this.#run?.pid ? `pid ${this.#run.pid}, ` : ''}${this.#state})`;
     }
 
     /** The channels, made on first use and wired to a running child's pipes. */

@@ -4,7 +4,7 @@
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 import { main } from '../../src/notifier/loop.js';
-import { InProgress } from '../../src/async/index.js';
+import { InProgress, inprogress } from '../../src/async/index.js';
 import { Process } from '../../src/process/index.js';
 import { liveChildren } from '../../src/process/supervisor.js';
 
@@ -59,7 +59,6 @@ describe('Process', () => {
             const ip = proc.start();
             expect(proc.state).toBe('running');
             expect(proc.running).toBeTrue();
-            expect(proc.pid).toBeGreaterThan(0);
             expect(ip.wait(5)).toBe(7);
             main.loop(() => !events.some(e => e.startsWith('finished')), 5);
             expect(proc.exitcode).toBe(7);
@@ -82,10 +81,13 @@ describe('Process', () => {
         });
 
         it('can be restarted after its child exited, with a new pid', () => {
-            const proc = new Process(['sh', '-c', 'exit $0']);
+            const proc = new Process(['sh', '-c', 'sleep 0.1; exit $0']);
+            expect(proc.pid).toBeNull();
             expect(proc.start(['3']).wait(5)).toBe(3);
             const first = proc.pid;
+            expect(first).toBeGreaterThan(0);
             expect(proc.start(['4']).wait(5)).toBe(4);
+            expect(proc.pid).toBeGreaterThan(0);
             expect(proc.pid).not.toBe(first);
         });
 
@@ -94,6 +96,7 @@ describe('Process', () => {
             expect(() => proc.inprogress()).toThrowError(/has not been started/);
             const ip = proc.start();
             expect(proc.inprogress()).toBe(ip);
+            expect(inprogress(proc)).toBe(ip);
             expect(ip.wait(5)).toBe(2);
         });
     });
@@ -404,6 +407,36 @@ describe('Process', () => {
             proc.stop().wait(5);
             expect(calls).toEqual([proc]);
             expect(ip.result).toBe(-2);
+        });
+
+        it('leaves a child that survives SIGKILL hung, fails both InProgresses, and still reaps it later', () => {
+            const proto = Gio.Subprocess.prototype as unknown as { send_signal: (signo: number) => void };
+            const original = proto.send_signal;
+            // An unkillable child (uninterruptible sleep) cannot be made on purpose: drop SIGKILL instead.
+            const spy = spyOn(proto, 'send_signal').and.callFake(function (this: Gio.Subprocess, signo: number) {
+                if (signo !== 9)
+                    original.call(this, signo);
+            });
+            const proc = new Process(['sh', '-c', 'trap "" TERM; echo ready; exec sleep 30']);
+            const exited: number[] = [];
+            proc.signals.exited.connect(code => void exited.push(code));
+            const ip = proc.start();
+            const failures: unknown[] = [];
+            ip.connectBoth(() => undefined, error => void failures.push(error));
+            expect(proc.readline().wait(5)).toBe('ready\n');
+            const stop = proc.stop({ wait: 0.05 });
+            expect(() => stop.wait(5)).toThrowError(Error, /refuses to die even after SIGKILL \(waited 0\.1 s\)/);
+            expect(proc.state).toBe('hung');
+            expect(proc.running).toBeTrue();
+            expect(failures).toEqual([stop.exception]);
+            expect(spy.calls.allArgs()).toEqual([[15], [9]]);
+            expect(liveChildren()).toBe(1);
+            spy.and.callThrough();
+            proc.sendSignal(9);
+            main.loop(() => proc.running, 5);
+            expect(proc.state).toBe('stopped');
+            expect(proc.exitcode).toBe(-9);
+            expect(exited).toEqual([-9]);
         });
 
         it('shares one InProgress between concurrent stop() calls', () => {

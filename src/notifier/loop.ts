@@ -24,7 +24,7 @@ import { describeValue } from './errors.js';
 import { drainPromiseJobs } from './jobs.js';
 import { logException } from './log.js';
 import { coarseScheduler, deferred, scheduler, type ScheduledEntry } from './scheduler.js';
-import { addIdle, addUnixSignal, counters, liveSources, removeSource } from './sources.js';
+import { addIdle, addUnixSignal, allowDropGc, counters, liveSources, removeSource } from './sources.js';
 import { state, type BackendName } from './state.js';
 import type { Backend, InitOptions } from './backends/backend.js';
 import { genericBackend } from './backends/generic.js';
@@ -136,6 +136,7 @@ counters.onHostDispatch = () => {
 };
 
 function finishIteration(dispatched: boolean): void {
+    allowDropGc();
     scheduler.verify();
     coarseScheduler.verify();
     deferred.verify();

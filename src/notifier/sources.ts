@@ -157,7 +157,17 @@ export function forgetSource(id: number): void {
         return;
     live.delete(id);
     counters.drops++;
-    system.gc();
+    if (!gcFinished) {
+        gcFinished = true;
+        system.gc();
+    }
+}
+
+let gcFinished = false;
+
+/** Called by the loop after each iteration: the next dropped source finishes a GC again. */
+export function allowDropGc(): void {
+    gcFinished = false;
 }
 
 /** The number of live kaa sources, by kind. */

@@ -199,7 +199,8 @@ function describeObject(v: object): string {
     if (proto === null || proto === Object.prototype)
         return 'an object';
     const ctor: unknown = (proto as { constructor?: unknown }).constructor;
-    const name = typeof ctor === 'function' && ctor.name ? ctor.name.replace(/_/g, '.') : '';
+    // GJS names the class of a GObject type missing from the typelibs 'unknown_GLocalFile': say 'GLocalFile'.
+    const name = typeof ctor === 'function' && ctor.name ? ctor.name.replace(/^unknown_/, '').replace(/_/g, '.') : '';
     if (!name)
         return 'an object';
     return `${/^[AEIO]/.test(name) ? 'an' : 'a'} ${name}`; // 'a Uint8Array'

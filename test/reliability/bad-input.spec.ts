@@ -336,7 +336,7 @@ const workerCases: Case[] = [
         a.self = { back: { to: { it: { again: { and: { again: { a } } } } } } };
         return kaa.threaded(pool())((x: unknown) => x)(a);
     }, 'cycle'),
-    c('threaded(pool)(f)(a GObject)', () => kaa.threaded(pool())((x: unknown) => x)(Gio.File.new_for_path('/')), 'args[0]'),
+    c('threaded(pool)(f)(a GObject)', () => kaa.threaded(pool())((x: unknown) => x)(Gio.File.new_for_path('/')), 'args[0]: a GLocalFile'),
     c('threaded(pool)(() => closure)()', () => kaa.threaded(pool())(() => closure)(), 'closure'),
     c('threaded(pool)(f)() that throws', () => kaa.threaded(pool())(() => {
         throw new RangeError('bad range in the worker');

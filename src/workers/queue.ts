@@ -12,13 +12,16 @@ interface Entry {
     index: number;
 }
 
+/** Where a queued job's entry is: kept on the job (a Map keyed by objects costs a unique id per job). */
+const ENTRY = Symbol('kaa.JobQueue entry');
+type Queued = Job & { [ENTRY]?: Entry | null };
+
 const before = (a: Entry, b: Entry): boolean =>
     a.job.priority > b.job.priority || (a.job.priority === b.job.priority && a.seq < b.seq);
 
 /** A priority queue of calls. */
 export class JobQueue {
     readonly #heap: Entry[] = [];
-    readonly #entries = new Map<Job, Entry>();
     #seq = 0;
 
     /** The number of queued calls. */
@@ -33,7 +36,7 @@ export class JobQueue {
     push(job: Job): void {
         const entry: Entry = { job, seq: this.#seq++, index: this.#heap.length };
         this.#heap.push(entry);
-        this.#entries.set(job, entry);
+        (job as Queued)[ENTRY] = entry;
         this.#up(entry.index);
     }
 
@@ -55,8 +58,8 @@ export class JobQueue {
      * @returns whether it was queued.
      */
     remove(job: Job): boolean {
-        const entry = this.#entries.get(job);
-        if (!entry)
+        const entry = (job as Queued)[ENTRY];
+        if (!entry || this.#heap[entry.index] !== entry)
             return false;
         this.#removeAt(entry.index);
         return true;
@@ -68,14 +71,15 @@ export class JobQueue {
      */
     drain(): Job[] {
         const jobs = [...this.#heap].sort((a, b) => (before(a, b) ? -1 : 1)).map(e => e.job);
+        for (const job of jobs)
+            (job as Queued)[ENTRY] = null;
         this.#heap.length = 0;
-        this.#entries.clear();
         return jobs;
     }
 
     #removeAt(i: number): void {
         const heap = this.#heap;
-        this.#entries.delete(heap[i].job);
+        (heap[i].job as Queued)[ENTRY] = null;
         const last = heap.pop() as Entry;
         if (i === heap.length)
             return;

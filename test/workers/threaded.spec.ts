@@ -288,6 +288,53 @@ describe('threaded()', () => {
         expect(await callMain('ran', new Uint8Array(1), new Map())).toEqual(new Map([['sum', 1]]));
     });
 
+    it('fails a call whose result cannot be sent back, naming it', async () => {
+        const f = threaded(new ThreadPool())(() => ({ ok: 1, handler: () => 2 }));
+        await expectAsync(f()).toBeRejectedWithError(TypeError, /^result\.handler: a function cannot be sent/);
+    });
+
+    it('lets a {wait: true} call finish when its pool stops; fails the others', () => {
+        const pool = new ThreadPool({ size: 2 });
+        const sleepy = (wait: boolean) => threaded(pool, { wait })((ms: number) => {
+            imports.gi.GLib.usleep(ms * 1000);
+            return 'finished';
+        });
+        const patient = sleepy(true)(300), impatient = sleepy(false)(300);
+        waitUntil(() => patient.state === 'running' && impatient.state === 'running');
+        main.loop(true, 0.05);
+        pool.stop().wait(5);
+        expect(patient.result).toBe('finished');
+        expect(impatient.exception).toBeInstanceOf(WorkerError);
+        expect((impatient.exception as WorkerError).message).toMatch(/was stopped/);
+    });
+
+    it('grows and shrinks with its size', () => {
+        const pool = new ThreadPool({ size: 1 });
+        const f = threaded(pool)((ms: number) => {
+            imports.gi.GLib.usleep(ms * 1000);
+            return new imports.gi.Gio.Credentials().get_unix_pid();
+        });
+        f(0).wait(5);
+        pool.size = 3;
+        const pids = [f(200), f(200), f(200)].map(ip => ip.wait(5));
+        expect(new Set(pids).size).toBe(3);
+        pool.size = 1;
+        waitUntil(() => pool.statistics().workers === 1, 3);
+        expect(pids.filter(processAlive).length).toBe(1);
+    });
+
+    it('fails the calls of a worker that writes garbage into the protocol, and replaces it', async () => {
+        const pool = new ThreadPool();
+        const corrupt = threaded(pool)(() => {
+            new imports.gi.Gio.UnixOutputStream({ fd: 3, close_fd: false }).write_all(new TextEncoder().encode('not a frame at all'), null);
+            imports.gi.GLib.usleep(5_000_000);
+        });
+        const error = await corrupt().then(() => null, (e: unknown) => e) as WorkerError;
+        expect(error).toBeInstanceOf(WorkerError);
+        expect(error.message).toMatch(/malformed frame \(bad magic/);
+        expect(await threaded(pool)(() => 'fine')()).toBe('fine');
+    });
+
     it('checks its target and options', () => {
         expect(() => threaded(5 as unknown as string)).toThrowError(TypeError, /`target` must be a pool name/);
         expect(() => threaded({ priority: NaN })).toThrowError(TypeError, /`priority` must be a finite number/);

@@ -87,17 +87,18 @@ describe('faults', () => {
         const proc = new Process(['cat', '/dev/zero']);
         let received = 0;
         let killedAt = -1;
+        let pid = 0;
         proc.stdout.signals.read.connect(data => {
             received += data.length;
             if (killedAt < 0 && received >= 4 * MiB) {
                 killedAt = received;
-                kill(proc.pid as number, SIGKILL);
+                pid = proc.pid as number;
+                kill(pid, SIGKILL);
             }
         });
         const closed: boolean[] = [];
         proc.stdout.signals.closed.connect(expected => void closed.push(expected));
-        const pid = proc.start();
-        const code = pid.wait(20);
+        const code = proc.start().wait(20);
         main.loop(() => proc.stdout.alive, 5);
         expect(code).toBe(-SIGKILL);
         expect(proc.exitcode).toBe(-SIGKILL);
@@ -105,6 +106,8 @@ describe('faults', () => {
         expect(killedAt).toBeGreaterThan(0);
         expect(closed.length).toBe(1);
         expect(proc.stdout.alive).toBeFalse();
+        expect(pid).toBeGreaterThan(0);
+        expect(pidExists(pid)).withContext(`/proc/${pid} after the exit: reaped`).toBeFalse();
     }, 30000);
 
     it('a full pipe: writes queue up to queueSize, the next one throws at once, the loop runs on; SIGKILL then fails the queued writes', () => {
@@ -128,8 +131,10 @@ describe('faults', () => {
             expect(beat.ticks()).withContext('timer ticks while the pipe is full').toBeGreaterThan(5);
             const pending = writes.filter(w => !w.finished);
             expect(pending.length).withContext('writes still queued').toBeGreaterThan(10);
-            kill(proc.pid as number, SIGKILL);
+            const pid = proc.pid as number;
+            kill(pid, SIGKILL);
             expect(exited.wait(10)).toBe(-SIGKILL);
+            expect(pidExists(pid)).withContext(`/proc/${pid} after the exit: reaped`).toBeFalse();
             main.loop(() => pending.some(w => !w.finished), 5);
             for (const w of pending) {
                 expect(w.failed).toBeTrue();

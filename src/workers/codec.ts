@@ -31,7 +31,12 @@ const ALLOWED = 'JSON values, undefined, Uint8Array, ArrayBuffer, GLib.Bytes, Ma
 
 type Tagged = { [TAG]: string; v?: unknown; o?: number; l?: number };
 
-/** What {@link Encoder} produced for one value: JSON-ready data plus the binaries it refers to. */
+/**
+ * What {@link Encoder} produced for one value: JSON-ready data plus the binaries it refers to.
+ * @example
+ * const enc = new Encoder();
+ * const frame = encodeFrame([RESULT, id, 1, enc.encode(value, 'result')], enc);
+ */
 export class Encoder {
     /** The binary values met, in order; their bytes follow the JSON in the frame. */
     readonly blobs: Uint8Array[] = [];

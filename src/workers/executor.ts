@@ -78,7 +78,12 @@ class RemoteStatus {
     }
 }
 
-/** Runs the calls a worker receives. */
+/**
+ * Runs the calls a worker receives.
+ * @example
+ * const executor = new Executor(frame => link.send(frame));
+ * executor.handle(message);
+ */
 export class Executor {
     readonly #send: Send;
     readonly #sources = new Map<number, string>();

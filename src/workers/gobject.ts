@@ -52,6 +52,8 @@ const config: PoolConfig = {
 /**
  * The GObject worker's pool, or null until `gobjectSetThreaded()`. @internal
  * @returns the pool.
+ * @example
+ * const pool = gobjectPool() ?? runOnMainLoop();
  */
 export function gobjectPool(): ThreadPool | null {
     return pool;

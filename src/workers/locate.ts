@@ -52,6 +52,8 @@ export function setWorkerHost(pathOrUri: string | null): void {
  * The path of the worker host.
  * @returns the path.
  * @throws WorkerError when it cannot be found.
+ * @example
+ * Gio.Subprocess.new(['gjs', '-m', hostPath()], flags);
  */
 export function hostPath(): string {
     if (explicitHost)
@@ -78,6 +80,8 @@ export function hostPath(): string {
  * @param args - extra host arguments.
  * @returns the argv.
  * @throws WorkerError when the host cannot be found.
+ * @example
+ * Gio.Subprocess.new(workerArgv(['--gobject']), flags);
  */
 export function workerArgv(args: string[]): string[] {
     setpriv ??= GLib.find_program_in_path('setpriv') ?? '';
@@ -88,6 +92,8 @@ export function workerArgv(args: string[]): string[] {
 /**
  * The `gjs` binary workers run on.
  * @returns its path.
+ * @example
+ * print(gjsPath()); // /usr/bin/gjs-console
  */
 export function gjsPath(): string {
     if (gjs === null) {

@@ -42,6 +42,8 @@ export function isMainthread(): boolean {
 /**
  * Registers the worker host's link (called once by the host). @internal
  * @param hostLink - how to reach the main process.
+ * @example
+ * setHostLink({ send: frame => transport.send(frame) });
  */
 export function setHostLink(hostLink: HostLink): void {
     link = hostLink;
@@ -110,6 +112,8 @@ function callExposed(name: string, args: unknown[]): unknown {
  * Answers a MAIN_CALL from a worker (in the main process). @internal
  * @param message - `[MAIN_CALL, id, name, args]`.
  * @param reply - sends the RESULT frame back.
+ * @example
+ * case MAIN_CALL: serveMainCall(message, frame => worker.reply(frame)); break;
  */
 export function serveMainCall(message: Message, reply: (frame: Uint8Array) => void): void {
     const [, id, name, args] = message as [number, number, string, unknown[]];
@@ -124,6 +128,8 @@ export function serveMainCall(message: Message, reply: (frame: Uint8Array) => vo
  * @param ok - success or failure.
  * @param value - the result or the error.
  * @returns the frame.
+ * @example
+ * link.send(encodeResult(id, true, value));
  */
 export function encodeResult(id: number, ok: boolean, value: unknown): Uint8Array {
     let encoder = new Encoder();
@@ -144,6 +150,8 @@ export function encodeResult(id: number, ok: boolean, value: unknown): Uint8Arra
 /**
  * Settles a pending `callMain()` with the main process's answer (in a worker). @internal
  * @param message - `[RESULT, id, ok, value]`.
+ * @example
+ * case RESULT: settleMainCall(message); break;
  */
 export function settleMainCall(message: Message): void {
     const ip = pending.get(message[1] as number);
@@ -161,6 +169,8 @@ export function settleMainCall(message: Message): void {
 /**
  * Fails every pending `callMain()` (the link to the main process closed). @internal
  * @param error - the failure.
+ * @example
+ * failMainCalls(new Error('the link to the main process closed'));
  */
 export function failMainCalls(error: Error): void {
     const all = [...pending.values()];

@@ -344,6 +344,8 @@ export class ThreadPool {
  * @param options - size and timeout.
  * @param config - host arguments, concurrency, ready callback.
  * @returns the pool.
+ * @example
+ * const pool = createPool({ size: 1, timeout: Infinity }, { hostArgs: ['--gobject'], concurrent: true });
  */
 export function createPool(options: ThreadPoolOptions, config: PoolConfig): ThreadPool {
     return new ThreadPool(options, INTERNAL, config);
@@ -389,6 +391,8 @@ export function getThreadPool(name: string): ThreadPool | null {
  * default pool has one worker per core, any other name one worker). @internal
  * @param name - the name.
  * @returns the pool.
+ * @example
+ * const pool = poolNamed('app::io'); // registered, or a new 1-worker pool
  */
 export function poolNamed(name: string): ThreadPool {
     const pool = registry.get(name);
@@ -402,6 +406,8 @@ export function poolNamed(name: string): ThreadPool {
  * Stops every pool that has workers or queued calls (the shutdown sequence
  * does; so do the specs after each case). @internal
  * @returns a Promise that resolves when every worker is reaped.
+ * @example
+ * afterEach(() => stopAllPools());
  */
 export function stopAllPools(): Promise<unknown> {
     return Promise.all([...active].map(p => new Promise<void>(resolve => {

@@ -95,6 +95,9 @@ export function encodeFrame(message: Message, enc: Encoder | null): Uint8Array {
  * (`push`), then take frames (`next`) until it returns null. The binary
  * section of a frame is copied into a buffer of its own as it arrives, so
  * the pipe's chunks can be collected at once.
+ * @example
+ * reader.push(chunk);
+ * for (let m = reader.next(); m; m = reader.next()) handle(m);
  */
 export class FrameReader {
     readonly #chunks: Uint8Array[] = [];

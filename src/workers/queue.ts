@@ -19,7 +19,12 @@ type Queued = Job & { [ENTRY]?: Entry | null };
 const before = (a: Entry, b: Entry): boolean =>
     a.job.priority > b.job.priority || (a.job.priority === b.job.priority && a.seq < b.seq);
 
-/** A priority queue of calls. */
+/**
+ * A priority queue of calls.
+ * @example
+ * queue.push(job);
+ * const next = queue.pop(); // the highest priority, first queued among equals
+ */
 export class JobQueue {
     readonly #heap: Entry[] = [];
     #seq = 0;

@@ -75,6 +75,9 @@ export type Threaded<O> =
 /**
  * The InProgress of a `threaded()` call. Aborting it dequeues a queued call
  * or stops the worker running it (the pool replaces the worker).
+ * @example
+ * const ip = kaa.threaded()(() => 42)();
+ * print(ip.state, await ip); // queued|running 42
  */
 export class ThreadInProgress<T = unknown> extends InProgress<T> {
     /** The call's place: queued, running in a worker, or done. @internal */
@@ -160,6 +163,8 @@ function poolOf(target: string | ThreadPool | undefined): ThreadPool {
  * @param options - the call's options.
  * @returns the call's InProgress.
  * @throws TypeError naming the path of an argument that cannot be sent.
+ * @example
+ * const ip = submit(pool, { key: 'm:file:///app/tasks.js#run', label: 'worker module run' }, [1], {});
  */
 export function submit(pool: ThreadPool, fn: Shipped | { readonly key: string; readonly label: string }, args: unknown[],
     options: ThreadedOptions): ThreadInProgress<unknown> {
@@ -201,6 +206,8 @@ function runLocal(fn: Fn, thisArg: unknown, args: unknown[], options: ThreadedOp
  * @param fn - the function.
  * @returns its source.
  * @throws TypeError for native and bound functions (no source) and classes.
+ * @example
+ * functionSource({ f(a) { return a; } }.f); // 'function (a) { return a; }'
  */
 export function functionSource(fn: Fn): string {
     const source = Function.prototype.toString.call(fn).trim();

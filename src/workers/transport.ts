@@ -68,7 +68,11 @@ let removeCheck: (() => void) | null = null;
 let moved = 0;
 let sigpipeIgnored = false;
 
-/** Makes a write to a dead pipe an EPIPE error instead of a fatal SIGPIPE (once per process). */
+/**
+ * Makes a write to a dead pipe an EPIPE error instead of a fatal SIGPIPE (once per process).
+ * @example
+ * ignoreSigpipe(); // before the first write to a pipe whose reader may die
+ */
 export function ignoreSigpipe(): void {
     if (!sigpipeIgnored) {
         GObject.type_class_ref(Gio.Socket.$gtype);
@@ -81,7 +85,11 @@ function noteMoved(bytes: number): void {
     moved += bytes < FRAME_COST ? FRAME_COST : bytes;
 }
 
-/** Finishes a GC when enough has moved since the last one; call at a controlled point only. */
+/**
+ * Finishes a GC when enough has moved since the last one; call at a controlled point only.
+ * @example
+ * collectIfDue(); // at the end of a dispatch, never inside user code
+ */
 export function collectIfDue(): void {
     if (moved >= GC_BYTES) {
         moved = 0;
@@ -118,7 +126,12 @@ export interface TransportOptions {
     readBurst?: number;
 }
 
-/** A frame link over two pipe streams (either may be absent: a read-only stderr link has no output). */
+/**
+ * A frame link over two pipe streams (either may be absent: a read-only stderr link has no output).
+ * @example
+ * const link = new Transport(proc.get_stdout_pipe(), proc.get_stdin_pipe(), { frame: handle, closed: onEnd });
+ * link.send(encodeFrame([CALL, id, fn, args, 0], encoder));
+ */
 export class Transport {
     readonly #input: Gio.InputStream | null;
     readonly #output: Gio.OutputStream | null;

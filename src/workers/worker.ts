@@ -67,12 +67,21 @@ export interface WorkerOwner {
 let live = 0;
 let errOut: Gio.UnixOutputStream | null = null;
 
-/** The number of worker processes not yet reaped, in this process. */
+/**
+ * The number of worker processes not yet reaped, in this process.
+ * @example
+ * addStatisticsHook('workers', liveWorkers);
+ */
 export function liveWorkers(): number {
     return live;
 }
 
-/** A worker process and its two pipes. */
+/**
+ * A worker process and its two pipes.
+ * @example
+ * const worker = new Worker(pool, ['--gobject']);
+ * worker.run(job);
+ */
 export class Worker {
     readonly #proc: Gio.Subprocess;
     readonly #owner: WorkerOwner;

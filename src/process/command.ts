@@ -49,10 +49,10 @@ export function parseArgv(what: string, text: string): string[] {
 }
 
 function requireStrings(what: string, argv: readonly unknown[]): string[] {
-    argv.forEach((arg, i) => {
-        if (typeof arg !== 'string')
-            throw new TypeError(`${what}: argument ${i} must be a string (got ${describeValue(arg)})`);
-    });
+    for (let i = 0; i < argv.length; i++) {
+        if (typeof argv[i] !== 'string')
+            throw new TypeError(`${what}: argument ${i} must be a string (got ${describeValue(argv[i])})`);
+    }
     return argv as string[];
 }
 
@@ -112,7 +112,7 @@ export function buildArgv(command: Command, args: unknown): string[] {
     } else if (typeof args === 'string') {
         argv = [...cmd, ...parseArgv('Process.start()', args)];
     } else if (Array.isArray(args)) {
-        argv = [...cmd, ...requireStrings('Process.start()', args)];
+        argv = args.length ? cmd.concat(requireStrings('Process.start()', args)) : cmd.slice();
     } else {
         throw new TypeError(`Process.start(): \`args\` must be a string or an array of strings (got ${describeValue(args)})`);
     }

@@ -6,40 +6,29 @@
  *   IOChannels, made on first use (also before `start()`) and wired to each
  *   new child's pipes; see streams.ts for what happens to unread output at
  *   the exit;
- * - exits: supervisor.ts (a `wait_async()` callback, backed by an iteration
- *   check because GJS 1.74 may drop that callback during a GC);
+ * - exits: run.ts and supervisor.ts (`wait_async()`, backed by a check after
+ *   every iteration: GJS 1.74 may drop that callback during a GC);
  * - stopping: stop.ts (stop command → SIGTERM → SIGKILL → hung);
- * - a running Process is referenced by the supervisor, so it need not be
- *   kept by the caller, and it is stopped at shutdown.
- * Nothing is made before it is needed — signals, channels — so a child
- * nobody talks to costs little more than a bare `Gio.Subprocess` (spawning
- * forks, and a fork costs more the more memory the parent has touched).
+ * - the supervisor holds a running Process and stops it at shutdown.
+ * Signals and channels are made on first use: a child nobody talks to costs
+ * little more than a bare `Gio.Subprocess` (and GLib forks: a fork costs
+ * more the more memory the parent has touched).
  * @module
  */
 import type Gio from 'gi://Gio';
 import type GLib from 'gi://GLib';
 import { describeValue } from '../notifier/errors.js';
-import { logException } from '../notifier/log.js';
-import { Signals, type Signal } from '../notifier/signals.js';
-import { reportException } from '../notifier/sources.js';
 import { InProgress, onAbort } from '../async/inprogress.js';
 import type { IOChannel } from '../io/index.js';
-import { decodeWaitStatus } from './child-watch.js';
 import { buildArgv, checkCommand, spawn, type Command } from './command.js';
 import { Escalation, checkStopOptions, requireStopCommand, type StopCommand, type StopOptions, type StopTarget } from './stop.js';
-import { ProcessStreams, type Dumpfile, type StreamName } from './streams.js';
-import { release, supervise, type SupervisedChild } from './supervisor.js';
+import { Run, type RunOwner } from './run.js';
+import { ProcessStreams, createSignals, type Dumpfile, type ProcessSignals } from './streams.js';
+
+export type { ProcessSignals } from './streams.js';
 
 /** The states of a Process. */
 export type ProcessState = 'stopped' | 'running' | 'stopping' | 'dying' | 'hung';
-
-/** The signals of a Process: output of either stream (with its name), the exit, the end of everything. */
-export type ProcessSignals = Signals<{
-    read: [data: Uint8Array, stream: StreamName];
-    readline: [line: string, stream: StreamName];
-    exited: [code: number];
-    finished: [code: number];
-}>;
 
 /** Options of the {@link Process} constructor. */
 export interface ProcessOptions {
@@ -58,46 +47,6 @@ export interface ProcessOptions {
 }
 
 const OPTIONS = ['shell', 'cwd', 'env', 'dumpfile', 'stopCommand', 'delimiter'];
-const encoder = new TextEncoder();
-
-let onReaped: (process: Process, run: Run) => void;
-let isCurrent: (process: Process, run: Run) => boolean;
-
-/** One child of a Process (`start()` makes one; a restart after `'hung'` another), as the supervisor sees it. */
-class Run implements SupervisedChild {
-    reaped = false;
-    /** `finished` was emitted, or the pipes were closed without channels. */
-    done = false;
-    pipesClosed = false;
-
-    constructor(readonly process: Process, readonly subprocess: Gio.Subprocess, readonly pid: number | null,
-        readonly ip: InProgress<number>, readonly line: string) {}
-
-    /** The child has been reaped once GLib's worker thread set its pid to 0 (`get_identifier()` is then null). */
-    poll(): boolean {
-        if (!this.reaped && this.subprocess.get_identifier() === null)
-            onReaped(this.process, this);
-        return this.reaped;
-    }
-
-    readonly waited = (): void => {
-        try {
-            onReaped(this.process, this);
-        } catch (error) {
-            reportException(error);
-        }
-    };
-
-    stop(): InProgress<void> {
-        if (isCurrent(this.process, this))
-            return this.process.stop();
-        return new InProgress<void>().throw(new Error(`${this} is hung (it was left behind by a restart)`));
-    }
-
-    toString(): string {
-        return `Process ${describeValue(this.line)} (pid ${this.pid ?? 'gone'})`;
-    }
-}
 
 /**
  * A child process: start it, talk to it through its stdin/stdout/stderr,
@@ -120,11 +69,7 @@ export class Process {
     #run: Run | null = null;
     #exitcode: number | null = null;
     #escalation: Escalation | null = null;
-
-    static {
-        onReaped = (process, run) => process.#reaped(run);
-        isCurrent = (process, run) => process.#run === run;
-    }
+    #owner: RunOwner | null = null;
 
     /**
      * @param cmd - the command: an argv array, or a string split like a shell would (without running one).
@@ -151,18 +96,7 @@ export class Process {
 
     /** `read(data, stream)`, `readline(line, stream)`, `exited(code)`, `finished(code)`. */
     get signals(): ProcessSignals {
-        if (this.#signals === null) {
-            const signals: ProcessSignals = new Signals<{
-                read: [data: Uint8Array, stream: StreamName];
-                readline: [line: string, stream: StreamName];
-                exited: [code: number];
-                finished: [code: number];
-            }>('read', 'readline', 'exited', 'finished');
-            const changed = () => this.#io().relay(signals);
-            (signals.read as Signal<unknown[]>).changed = changed;
-            (signals.readline as Signal<unknown[]>).changed = changed;
-            this.#signals = signals;
-        }
+        this.#signals ??= createSignals(signals => this.#io().relay(signals));
         return this.#signals;
     }
 
@@ -258,15 +192,12 @@ export class Process {
             const message = (error as GLib.Error)?.message ?? String(error);
             return ip.throw(new Error(`Process: cannot start ${describeValue(argv.join(' '))}: ${message}`, { cause: error }));
         }
-        // null when GLib's worker thread reaped the child before this line ran (it is gone already)
-        const id = subprocess.get_identifier();
-        const run = new Run(this, subprocess, id === null ? null : Number(id), ip, argv.join(' '));
+        this.#owner ??= { reaped: r => this.#reaped(r), isCurrent: r => this.#run === r, stop: () => this.stop() };
+        const run = new Run(this.#owner, subprocess, ip, argv);
         this.#run = run;
         this.#exitcode = null;
         this.#state = 'running';
         this.#streams?.attach(subprocess);
-        supervise(run);
-        subprocess.wait_async(null, run.waited);
         onAbort(ip as InProgress<unknown>, () => {
             if (this.#run === run && !run.reaped)
                 this.stop();
@@ -367,20 +298,12 @@ export class Process {
     communicate(input: string | Uint8Array | null = null): InProgress<[stdout: string, stderr: string]> {
         if (input !== null && typeof input !== 'string' && !(input instanceof Uint8Array))
             throw new TypeError(`Process.communicate(): \`input\` must be a string or a Uint8Array (got ${describeValue(input)})`);
-        const ip = new InProgress<[string, string]>({ name: `${this}.communicate()` });
         const io = this.#io();
         const started = this.#run !== null && !this.#run.reaped && this.#state !== 'hung' ? this.#run.ip : this.start();
         if (started.failed)
-            return ip.throw(started.exception);
-        const output = io.communicate(typeof input === 'string' ? encoder.encode(input) : input ?? new Uint8Array(0));
-        InProgress.all(output, started).connectBoth(([texts]) => void (ip.finished || ip.finish(texts)),
-            error => void (ip.finished || ip.throw(error)));
-        onAbort(ip as InProgress<unknown>, () => {
-            if (!output.finished)
-                output.abort();
-            this.stop();
-        });
-        return ip;
+            return new InProgress<[string, string]>().throw(started.exception);
+        const bytes = typeof input === 'string' ? new TextEncoder().encode(input) : input ?? new Uint8Array(0);
+        return io.communicate(bytes, started, () => void this.stop());
     }
 
     /**
@@ -432,28 +355,22 @@ export class Process {
             },
             closeStdin: () => this.#io().closeStdin(),
             sendSignal: signo => this.sendSignal(signo),
-            dying: () => void (this.#state = 'dying'),
-            hung: error => {
-                this.#state = 'hung';
-                this.#escalation = null;
-                if (!run.ip.finished)
+            changed: (state, error) => {
+                if (state !== 'dying')
+                    this.#escalation = null;
+                if (state !== 'running' || this.stopping)
+                    this.#state = state;
+                if (error && !run.ip.finished)
                     run.ip.throw(error);
-            },
-            stopAborted: () => {
-                this.#escalation = null;
-                if (this.stopping)
-                    this.#state = 'running';
             },
             toString: () => String(this),
         };
     }
 
     #reaped(run: Run): void {
-        if (run.reaped)
+        const code = run.takeExit();
+        if (code === null)
             return;
-        run.reaped = true;
-        release(run);
-        const code = decodeWaitStatus(run.subprocess.get_status());
         if (this.#run !== run) {
             if (!run.ip.finished)
                 run.ip.finish(code);
@@ -469,18 +386,10 @@ export class Process {
         escalation?.exited();
         if (this.#run !== run)
             return; // restarted by a callback
-        if (this.#streams !== null) {
+        if (this.#streams !== null)
             this.#streams.childExited();
-        } else {
-            run.pipesClosed = true;
-            for (const pipe of [run.subprocess.get_stdin_pipe(), run.subprocess.get_stdout_pipe(), run.subprocess.get_stderr_pipe()]) {
-                try {
-                    pipe?.close(null);
-                } catch (error) {
-                    logException(error, `${this}: closing a pipe failed`);
-                }
-            }
-        }
+        else
+            run.closePipes();
         this.#maybeFinished();
     }
 

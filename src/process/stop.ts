@@ -44,12 +44,12 @@ export interface StopTarget {
     closeStdin(): void;
     /** Sends a Unix signal to the child, race-free. */
     sendSignal(signo: number): void;
-    /** Moves the process to `'dying'`: stdin is closed and signals are being sent. */
-    dying(): void;
-    /** The child survived SIGKILL: the process is `'hung'` and its start() InProgress fails with `error`. */
-    hung(error: Error): void;
-    /** The stop was aborted: the process is back to `'running'` unless it exited. */
-    stopAborted(): void;
+    /**
+     * The escalation moved on: `'dying'` (stdin closed, signals being sent),
+     * `'hung'` (it survived SIGKILL: `error` fails `start()`'s InProgress too)
+     * or `'running'` (the stop was aborted; unless the child exited meanwhile).
+     */
+    changed(state: 'dying' | 'hung' | 'running', error?: Error): void;
     /** For messages. */
     toString(): string;
 }
@@ -114,7 +114,7 @@ export class Escalation {
         this.inprogress = new InProgress<void>({ name: `${target}.stop()` });
         onAbort(this.inprogress as InProgress<unknown>, () => {
             this.#cancelTimer();
-            this.#target.stopAborted();
+            this.#target.changed('running');
         });
     }
 
@@ -159,7 +159,7 @@ export class Escalation {
             this.#after(this.#wait, 'term');
             break;
         case 'term':
-            this.#target.dying();
+            this.#target.changed('dying');
             this.#target.closeStdin();
             this.#target.sendSignal(SIGTERM);
             this.#after(this.#wait, 'kill');
@@ -170,7 +170,7 @@ export class Escalation {
             break;
         case 'hung': {
             const error = new Error(`${this.#target} refuses to die even after SIGKILL (waited ${2 * this.#wait} s)`);
-            this.#target.hung(error);
+            this.#target.changed('hung', error);
             this.inprogress.throw(error);
             break;
         }

@@ -25,8 +25,9 @@
 import Gio from 'gi://Gio';
 import { describeValue } from '../notifier/errors.js';
 import { logException } from '../notifier/log.js';
-import type { Signal } from '../notifier/signals.js';
-import type { InProgress } from '../async/inprogress.js';
+import { Signals, type Signal } from '../notifier/signals.js';
+import { InProgressAll } from '../async/combinators.js';
+import { InProgress, onAbort } from '../async/inprogress.js';
 import { IOChannel, IO_READ, IO_WRITE, type WriteData } from '../io/index.js';
 import { collect, feed, nextChunk, nextLine, race } from './reading.js';
 
@@ -40,6 +41,35 @@ export type Dumpfile = string | IOChannel;
 interface OutputSignals {
     readonly read: Signal<[data: Uint8Array, stream: StreamName]>;
     readonly readline: Signal<[line: string, stream: StreamName]>;
+}
+
+/** The signals of a Process: output of either stream (with its name), the exit, the end of everything. */
+export type ProcessSignals = Signals<{
+    read: [data: Uint8Array, stream: StreamName];
+    readline: [line: string, stream: StreamName];
+    exited: [code: number];
+    finished: [code: number];
+}>;
+
+/**
+ * Makes the signals of a Process (on first use of `process.signals`).
+ * @param changed - told after each change of the `read`/`readline`
+ *   connections (the Process then connects or cuts its relays).
+ * @returns the signals.
+ * @example
+ * const signals = createSignals(s => streams.relay(s));
+ */
+export function createSignals(changed: (signals: ProcessSignals) => void): ProcessSignals {
+    const signals: ProcessSignals = new Signals<{
+        read: [data: Uint8Array, stream: StreamName];
+        readline: [line: string, stream: StreamName];
+        exited: [code: number];
+        finished: [code: number];
+    }>('read', 'readline', 'exited', 'finished');
+    const hook = () => changed(signals);
+    (signals.read as Signal<unknown[]>).changed = hook;
+    (signals.readline as Signal<unknown[]>).changed = hook;
+    return signals;
 }
 
 /** One output stream: its pipe (until a channel wraps it), its channel once made, its relays. */
@@ -210,11 +240,27 @@ export class ProcessStreams {
         return race([this.stdout, this.stderr], nextLine, '');
     }
 
-    /** Feeds `input` to stdin (then closes it) and collects both output streams until they close. */
-    communicate(input: Uint8Array): InProgress<[string, string]> {
+    /**
+     * `Process.communicate()`: feeds `input` to stdin (then closes it),
+     * collects both output streams until they close, and finishes with them
+     * once `started` (the exit) finished too.
+     * @param input - what to write.
+     * @param started - the InProgress of the child's exit code.
+     * @param stop - stops the child (when the result is aborted).
+     * @returns an InProgress of `[stdout, stderr]`.
+     */
+    communicate(input: Uint8Array, started: InProgress<number>, stop: () => void): InProgress<[string, string]> {
+        const ip = new InProgress<[string, string]>({ name: `${this.#name()}.communicate()` });
         const output = collect(this.stdout, this.stderr);
         feed(this.stdin, input);
-        return output;
+        new InProgressAll<[[string, string], number]>(output, started).connectBoth(([texts]) => void (ip.finished || ip.finish(texts)),
+            error => void (ip.finished || ip.throw(error)));
+        onAbort(ip as InProgress<unknown>, () => {
+            if (!output.finished)
+                output.abort();
+            stop();
+        });
+        return ip;
     }
 
     #output(name: StreamName): Output {

@@ -15,7 +15,7 @@
  *   the main context, so the kaa iteration in which it was dropped ends as
  *   usual, and the supervisor's iteration check (`addIterationCheck`) asks
  *   every supervised child `get_identifier() === null?` — one cheap GI call
- *   per live child per iteration, installed only while children are live.
+ *   per live child per iteration (nothing when no child is live).
  *   The stop escalation and the end of the child's output streams check the
  *   child directly too, which covers a host-driven loop (the `thread`
  *   backend), where kaa only runs its checks after its own dispatches;
@@ -44,7 +44,8 @@ export interface SupervisedChild {
 }
 
 const children = new Set<SupervisedChild>();
-let removeCheck: (() => void) | null = null;
+/** The iteration check is registered on the first spawn and stays (over an empty set it costs nothing). */
+let checking = false;
 
 function pollAll(): void {
     for (const child of children) {
@@ -66,7 +67,7 @@ function pollAll(): void {
  */
 export function supervise(child: SupervisedChild): void {
     children.add(child);
-    removeCheck ??= addIterationCheck(pollAll);
+    checking ||= (addIterationCheck(pollAll), true);
 }
 
 /**
@@ -77,10 +78,6 @@ export function supervise(child: SupervisedChild): void {
  */
 export function release(child: SupervisedChild): void {
     children.delete(child);
-    if (children.size === 0 && removeCheck !== null) {
-        removeCheck();
-        removeCheck = null;
-    }
 }
 
 /** The number of supervised children: spawned and not yet reaped (hung ones included). */

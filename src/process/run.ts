@@ -1,0 +1,121 @@
+/**
+ * `Run`: one child of a Process — what `start()` spawned — as the
+ * supervisor sees it: its `Gio.Subprocess`, its pid, the InProgress of its
+ * exit code, and how its exit is noticed.
+ *
+ * Exit detection (see supervisor.ts for why both): `wait_async()` calls
+ * {@link Run.waited} at once when GLib's worker thread has reaped the
+ * child; `poll()` — run after every kaa iteration by the supervisor, and at
+ * every phase of a stop — notices a reaped child whose callback GJS dropped:
+ * `get_identifier()` returns null once the worker thread set the pid to 0.
+ * Only then is `get_status()` allowed (GLib asserts on a running child).
+ * @module
+ */
+import type Gio from 'gi://Gio';
+import { describeValue } from '../notifier/errors.js';
+import { logException } from '../notifier/log.js';
+import { reportException } from '../notifier/sources.js';
+import { InProgress } from '../async/inprogress.js';
+import { decodeWaitStatus } from './child-watch.js';
+import { release, supervise, type SupervisedChild } from './supervisor.js';
+
+/** What a Run needs from its Process. @internal */
+export interface RunOwner {
+    /** The child has been reaped: handle the exit (once). */
+    reaped(run: Run): void;
+    /** Whether `run` is the Process's current child (not one left hung by a restart). */
+    isCurrent(run: Run): boolean;
+    /** Stops the current child with the escalation. */
+    stop(): InProgress<void>;
+}
+
+/** One spawned child. @internal */
+export class Run implements SupervisedChild {
+    /** GLib has reaped the child and its exit has been handled. */
+    reaped = false;
+    /** `finished` was emitted. */
+    done = false;
+    /** Its pipes were closed at the exit because no channel had been made for them. */
+    pipesClosed = false;
+    /** Its pid; null when GLib reaped it before `start()` could read it (it is gone then). */
+    readonly pid: number | null;
+
+    /**
+     * Starts watching a freshly spawned child: supervised until reaped, and
+     * `wait_async()` armed.
+     * @param owner - the Process.
+     * @param subprocess - the child.
+     * @param ip - the InProgress of its exit code.
+     * @param argv - its command line, for messages.
+     */
+    constructor(readonly owner: RunOwner, readonly subprocess: Gio.Subprocess, readonly ip: InProgress<number>,
+        readonly argv: readonly string[]) {
+        const id = subprocess.get_identifier();
+        this.pid = id === null ? null : Number(id);
+        supervise(this);
+        subprocess.wait_async(null, this.waited);
+    }
+
+    /**
+     * Checks whether GLib has reaped the child, and handles the exit if so.
+     * @returns true when the child has been reaped.
+     */
+    poll(): boolean {
+        if (!this.reaped && this.subprocess.get_identifier() === null)
+            this.owner.reaped(this);
+        return this.reaped;
+    }
+
+    /** The `wait_async()` callback: the child has been reaped. */
+    readonly waited = (): void => {
+        try {
+            this.owner.reaped(this);
+        } catch (error) {
+            reportException(error);
+        }
+    };
+
+    /**
+     * Marks the child reaped and stops supervising it.
+     * @returns its exit code (the status, or -signo); null when it was handled already.
+     */
+    takeExit(): number | null {
+        if (this.reaped)
+            return null;
+        this.reaped = true;
+        release(this);
+        return decodeWaitStatus(this.subprocess.get_status());
+    }
+
+    /** Closes the three pipes (nobody made a channel for them: their fds are released now, not at a GC). */
+    closePipes(): void {
+        this.pipesClosed = true;
+        const s = this.subprocess;
+        for (const pipe of [s.get_stdin_pipe(), s.get_stdout_pipe(), s.get_stderr_pipe()]) {
+            try {
+                pipe?.close(null);
+            } catch (error) {
+                logException(error, `${this}: closing a pipe failed`);
+            }
+        }
+    }
+
+    /**
+     * Stops it (the supervisor does at shutdown): the Process's escalation,
+     * or a failure for a child left hung by a restart.
+     * @returns the stop's InProgress.
+     */
+    stop(): InProgress<void> {
+        if (this.owner.isCurrent(this))
+            return this.owner.stop();
+        return new InProgress<void>().throw(new Error(`${this} is hung (it was left behind by a restart)`));
+    }
+
+    /**
+     * Describes it: `Process 'sleep 10' (pid 1234)`.
+     * @returns the description.
+     */
+    toString(): string {
+        return `Process ${describeValue(this.argv.join(' '))} (pid ${this.pid ?? 'gone'})`;
+    }
+}

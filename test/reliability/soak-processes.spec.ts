@@ -1,5 +1,6 @@
-// Soak: spawning thousands of child processes must not grow the process (see soak-support.ts for how
-// RSS is measured: after a forced GC, the end within 10 % of the warm-up value).
+// Soak: spawning thousands of child processes must not grow
+// the process: RSS after a forced GC ends within 10 % of its value after
+// warm-up (see soak-support.ts for how it is read).
 import { main } from '../../src/notifier/loop.js';
 import { Process } from '../../src/process/index.js';
 import { expectBounded, soakAsync } from './soak-support.js';

@@ -1,10 +1,12 @@
-// What the soak specs share. Each soak runs a warm-up (a tenth of the
-// cycles), forces a full GC and reads VmRSS, runs the rest, forces a GC and
-// reads VmRSS again: the second figure must stay within 10 % of the first.
-// Both are printed. A full GC also runs after every chunk of cycles: RSS read
-// after a GC still depends on how high the heap grew since the previous GC
-// (SpiderMonkey keeps and decommits empty chunks lazily), which is noise of
-// several MiB, not a leak.
+// What the soak specs share. A soak repeats one piece of work in chunks and
+// forces a full GC and reads VmRSS after every chunk (as a long-running
+// program gets a GC now and then: RSS after a GC still depends on how high
+// the heap grew since the previous one). RSS "after warm-up" is the median of
+// the readings after the first tenth of the work and the two chunks after it;
+// RSS "at the end" is the median of the last three readings: readings after a
+// GC still move by a few MiB (malloc arenas, GC chunks kept for reuse), which
+// is noise, while a leak grows from chunk to chunk. The end must stay within
+// 10 % of the warm-up value. Both are printed, with the whole series.
 import type { InProgress } from '../../src/async/inprogress.js';
 import { main } from '../../src/notifier/loop.js';
 import { OneShotTimer } from '../../src/timers.js';
@@ -23,13 +25,26 @@ function settle(): void {
 }
 
 /**
+ * What a soak measured: RSS (KiB) after warm-up (the median of the readings
+ * after the first tenth of the cycles and the two chunks after it) and at the
+ * end (the median of the last three readings), seconds, and RSS after each chunk.
+ */
+export interface Soaked {
+    before: number;
+    after: number;
+    seconds: number;
+    series: number[];
+}
+
+/**
  * Runs `cycle(i)` `total` times in chunks of `chunk`, turning the loop
  * between chunks; returns RSS (KiB) after warm-up and at the end, and seconds.
  */
-export function soak(total: number, chunk: number, cycle: (i: number) => void): { before: number; after: number; seconds: number } {
+export function soak(total: number, chunk: number, cycle: (i: number) => void): Soaked {
     const warmup = Math.floor(total / 10);
     const t0 = mono();
-    let before = 0;
+    let first = -1;
+    const series: number[] = [];
     for (let done = 0; done < total;) {
         const end = Math.min(total, done + chunk);
         for (let i = done; i < end; i++)
@@ -38,11 +53,19 @@ export function soak(total: number, chunk: number, cycle: (i: number) => void): 
         settle();
         // A full GC per chunk, as a long-running program gets now and then: RSS
         // after a GC depends on the heap's high-water mark since the last one.
-        const rss = rssAfterGc();
-        if (done === warmup)
-            before = rss;
+        series.push(rssAfterGc());
+        if (done >= warmup && first < 0)
+            first = series.length - 1;
     }
-    return { before, after: rssAfterGc(), seconds: mono() - t0 };
+    series.push(rssAfterGc());
+    // RSS after a GC still moves by a few MiB from one reading to the next
+    // (malloc arenas, GC chunks kept for reuse): the median of three readings.
+    return { before: median(series.slice(first, first + 3)), after: median(series.slice(-3)), seconds: mono() - t0, series };
+}
+
+function median(values: number[]): number {
+    const sorted = values.slice().sort((a, b) => a - b);
+    return sorted[Math.floor(sorted.length / 2)];
 }
 
 /**
@@ -51,7 +74,7 @@ export function soak(total: number, chunk: number, cycle: (i: number) => void): 
  * Returns the RSS figures and the failures (at most 5 kept).
  */
 export function soakAsync(total: number, chunk: number, concurrency: number, start: (i: number) => InProgress<unknown>):
-    { before: number; after: number; seconds: number; failures: unknown[]; done: number } {
+    Soaked & { failures: unknown[]; done: number } {
     const failures: unknown[] = [];
     let done = 0;
     const r = soak(total / chunk, 1, c => {
@@ -79,9 +102,11 @@ export function soakAsync(total: number, chunk: number, concurrency: number, sta
     return { ...r, failures, done };
 }
 
-export function expectBounded(what: string, r: { before: number; after: number; seconds: number }): void {
+/** Prints the figures of a soak and expects the end within {@link TOLERANCE} of the warm-up value. */
+export function expectBounded(what: string, r: Soaked): void {
     const growth = (r.after - r.before) / r.before;
     report(`soak ${what}: RSS ${r.before} KiB after warm-up, ${r.after} KiB at the end ` +
-        `(${(growth * 100).toFixed(1)} %), ${r.seconds.toFixed(1)} s`);
+        `(${(growth * 100).toFixed(1)} %), ${r.seconds.toFixed(1)} s; MiB after each chunk: ` +
+        `${r.series.map(k => (k / 1024).toFixed(1)).join(' ')}`);
     expect(r.after).withContext(`${what}: RSS ${r.before} → ${r.after} KiB`).toBeLessThanOrEqual(r.before * (1 + TOLERANCE));
 }

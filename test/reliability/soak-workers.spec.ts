@@ -1,5 +1,6 @@
-// Soak: a hundred thousand worker calls must not grow the process (see soak-support.ts for how
-// RSS is measured: after a forced GC, the end within 10 % of the warm-up value).
+// Soak: a hundred thousand worker calls must not grow
+// the process: RSS after a forced GC ends within 10 % of its value after
+// warm-up (see soak-support.ts for how it is read).
 import { ThreadPool } from '../../src/workers/pool.js';
 import { threaded } from '../../src/workers/threaded.js';
 import { expectBounded, soakAsync } from './soak-support.js';

@@ -1,5 +1,6 @@
-// Soak: the same small piece of work repeated a million times must not grow the process (see soak-support.ts for how
-// RSS is measured: after a forced GC, the end within 10 % of the warm-up value).
+// Soak: the same small piece of work repeated a million times must not grow
+// the process: RSS after a forced GC ends within 10 % of its value after
+// warm-up (see soak-support.ts for how it is read).
 import { main } from '../../src/notifier/loop.js';
 import { Signal } from '../../src/notifier/signals.js';
 import { OneShotTimer, Timer } from '../../src/timers.js';

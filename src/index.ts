@@ -60,7 +60,8 @@ export type { ProcessOptions, ProcessSignals, ProcessState, StopCommand, StopOpt
 // workers
 export { threaded, ThreadInProgress, MAINTHREAD, GOBJECT } from './workers/threaded.js';
 export type { ThreadTarget, ThreadedOptions, ThreadedFunction, Threaded, WorkerStatus } from './workers/threaded.js';
-export { ThreadPool, registerThreadPool, getThreadPool } from './workers/pool.js';
+export { ThreadPool } from './workers/pool.js';
+export { registerThreadPool, getThreadPool } from './workers/registry.js';
 export type { ThreadPoolOptions, ThreadPoolStatistics } from './workers/pool.js';
 export { gobjectSetThreaded } from './workers/gobject.js';
 export type { GObjectWorkerOptions } from './workers/gobject.js';

@@ -20,7 +20,8 @@ import GLib from 'gi://GLib';
 import { WorkerError, describeValue } from '../notifier/errors.js';
 import { InProgress } from '../async/inprogress.js';
 import { toPath } from './locate.js';
-import { createPool, registerThreadPool, type PoolConfig, type ThreadPool } from './pool.js';
+import { createPool, type PoolConfig, type ThreadPool } from './pool.js';
+import { registerThreadPool } from './registry.js';
 
 /** The registered name of the GObject worker's pool. */
 export const GOBJECT_POOL = 'kaa::gobject';

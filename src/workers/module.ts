@@ -12,7 +12,8 @@ import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 import { describeValue } from '../notifier/errors.js';
 import { toPath } from './locate.js';
-import { DEFAULT_POOL, ThreadPool, poolNamed } from './pool.js';
+import { ThreadPool } from './pool.js';
+import { DEFAULT_POOL, poolNamed } from './registry.js';
 import { submit, type ThreadInProgress, type ThreadedOptions } from './threaded.js';
 
 /** Names the proxy never turns into calls: `then` (so `await` is safe), `toJSON`, and Object.prototype's (kept as they are). */

@@ -1,6 +1,6 @@
 /**
  * `ThreadPool`: worker processes that take queued calls, highest priority
- * first (stable among equals), and the registry of named pools.
+ * first (stable among equals). The registry of named pools is registry.ts.
  *
  * Workers are spawned lazily, up to `size`, when a call finds no idle one;
  * an idle worker exits after `timeout` seconds (one scheduler entry per
@@ -12,12 +12,12 @@
  */
 import GLib from 'gi://GLib';
 import { WorkerError, describeValue } from '../notifier/errors.js';
-import { addShutdownHook, addStatisticsHook } from '../notifier/loop.js';
+import { addShutdownHook } from '../notifier/loop.js';
 import { scheduler, type ScheduledEntry } from '../notifier/scheduler.js';
 import { InProgress } from '../async/inprogress.js';
 import { timerEntry } from '../async/support.js';
 import { JobQueue } from './queue.js';
-import { Worker, liveWorkers, type Job, type WorkerOwner } from './worker.js';
+import { Worker, type Job, type WorkerOwner } from './worker.js';
 
 /** Options of {@link ThreadPool}. */
 export interface ThreadPoolOptions {
@@ -58,10 +58,8 @@ export interface PoolConfig {
 }
 
 const INTERNAL = Symbol('kaa.ThreadPool internal');
-const registry = new Map<string, ThreadPool>();
+/** Pools with workers or queued calls: what the shutdown sequence stops. */
 const active = new Set<ThreadPool>();
-/** The name of the default pool (one worker per core). */
-export const DEFAULT_POOL = 'kaa::default';
 
 const now = () => GLib.get_monotonic_time() / 1e6;
 
@@ -352,54 +350,13 @@ export function createPool(options: ThreadPoolOptions, config: PoolConfig): Thre
 }
 
 /**
- * Registers `pool` under `name` (kaa's convention: `'app::purpose'`), so
- * `threaded('name')` and {@link getThreadPool} find it.
- * @param name - the name.
- * @param pool - the pool.
- * @returns the pool.
- * @throws Error when the name is taken or the pool already has a name; TypeError on bad arguments.
+ * The pools that have workers or queued calls. @internal
+ * @returns them, in no particular order.
  * @example
- * kaa.registerThreadPool('app::io', new kaa.ThreadPool({ size: 4 }));
+ * for (const pool of activePools()) pool.stop();
  */
-export function registerThreadPool(name: string, pool: ThreadPool): ThreadPool {
-    if (typeof name !== 'string' || !name)
-        throw new TypeError(`registerThreadPool(): \`name\` must be a non-empty string (got ${describeValue(name)})`);
-    if (!(pool instanceof ThreadPool))
-        throw new TypeError(`registerThreadPool(): \`pool\` must be a ThreadPool (got ${describeValue(pool)})`);
-    if (registry.has(name))
-        throw new Error(`registerThreadPool(): a pool named ${JSON.stringify(name)} is already registered`);
-    if (pool.name !== null)
-        throw new Error(`registerThreadPool(): this pool is already registered as ${JSON.stringify(pool.name)}`);
-    ThreadPool.setName(pool, name);
-    registry.set(name, pool);
-    return pool;
-}
-
-/**
- * The pool registered (or auto-created by `threaded(name)`) under `name`.
- * @param name - the name.
- * @returns the pool, or null.
- * @example
- * kaa.getThreadPool('kaa::default')?.statistics();
- */
-export function getThreadPool(name: string): ThreadPool | null {
-    return registry.get(name) ?? null;
-}
-
-/**
- * The pool for a `threaded()` target name: registered, or created (the
- * default pool has one worker per core, any other name one worker). @internal
- * @param name - the name.
- * @returns the pool.
- * @example
- * const pool = poolNamed('app::io'); // registered, or a new 1-worker pool
- */
-export function poolNamed(name: string): ThreadPool {
-    const pool = registry.get(name);
-    if (pool)
-        return pool;
-    const size = name === DEFAULT_POOL ? Math.max(1, GLib.get_num_processors()) : 1;
-    return registerThreadPool(name, new ThreadPool({ size }));
+export function activePools(): ThreadPool[] {
+    return [...active];
 }
 
 /**
@@ -410,15 +367,14 @@ export function poolNamed(name: string): ThreadPool {
  * afterEach(() => stopAllPools());
  */
 export function stopAllPools(): Promise<unknown> {
-    return Promise.all([...active].map(p => new Promise<void>(resolve => {
+    return Promise.all(activePools().map(p => new Promise<void>(resolve => {
         p.stop().connectBoth(() => resolve(), () => resolve());
     })));
 }
 
 function stopAll(): Promise<unknown> | void {
-    if (active.size)
+    if (activePools().length)
         return stopAllPools();
 }
 
 addShutdownHook('workers', stopAll);
-addStatisticsHook('workers', liveWorkers);

@@ -22,7 +22,8 @@ import { InProgress, onAbort } from '../async/inprogress.js';
 import { InProgressStatus } from '../async/status.js';
 import { Encoder } from './codec.js';
 import { CALL, CALL_PROGRESS, encodeFrame } from './protocol.js';
-import { DEFAULT_POOL, ThreadPool, poolNamed } from './pool.js';
+import { ThreadPool } from './pool.js';
+import { DEFAULT_POOL, poolNamed } from './registry.js';
 import { gobjectPool } from './gobject.js';
 import type { Job } from './worker.js';
 

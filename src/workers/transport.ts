@@ -5,23 +5,25 @@
  * GJS 1.74 facts this file is built around (DESIGN.md §1):
  * - `Gio.InputStream.read()` and every "read into my buffer" call are not
  *   introspectable (out caller-allocates), so reads use `read_bytes()`; on a
- *   Unix pipe stream that call polls first and would block on an empty pipe,
- *   so it is made once per dispatch of a watch that reported the pipe
- *   readable (or hung up), never speculatively;
- * - writes use `write_nonblocking()` on an O_NONBLOCK fd, at most 64 KiB at
- *   a time; a full pipe arms a write watch;
- * - writing to a pipe whose reader died raises SIGPIPE, which kills a gjs
- *   process: {@link ignoreSigpipe} does what GIO does for sockets (class-
- *   initialising `GSocket` sets SIGPIPE to SIG_IGN, process-wide), so a dead
- *   peer is an EPIPE error instead;
- * - GJS refuses callbacks during an incremental GC and GLib then removes the
- *   source: the read watch is checked after every kaa-driven iteration and
- *   re-armed (`forgetSource()` finishes the GC first). No `*_async`
- *   completion is used anywhere: a refused one would be lost for good;
- * - the GC is also finished at controlled points (the end of a read
- *   dispatch) once {@link GC_BYTES} have moved, which keeps the engine from
- *   starting an incremental GC of its own while frames flow and keeps the
- *   memory of `read_bytes()` buffers bounded (they are freed only by a GC);
+ *   Unix pipe stream that call polls first and would block on an empty
+ *   pipe, so it is made only when the watch reported the pipe readable (or
+ *   hung up), or for the rest of a frame the peer is writing (below);
+ * - a pipe holds 64 KiB, so a large frame crosses in many pieces, and each
+ *   piece costs both processes a wakeup. To spend no loop iteration per
+ *   piece on the worker side, a worker writes each frame whole (blocking)
+ *   and, once a frame has begun, reads the rest of it synchronously; the
+ *   main process never blocks on a write (`write_nonblocking()`, a write
+ *   watch when the pipe is full) and reads the rest of a begun frame
+ *   synchronously only up to 8 MiB per dispatch. As only one side ever
+ *   blocks, and only on bytes the other is already sending, they cannot
+ *   deadlock;
+ * - writing to a pipe whose reader died raises SIGPIPE, which would kill
+ *   gjs: see gc.ts ({@link ignoreSigpipe}); EPIPE then counts as EOF;
+ * - GJS refuses callbacks during an incremental GC and GLib then removes
+ *   the source: the watches are checked after every kaa-driven iteration
+ *   and re-armed (`forgetSource()` finishes the GC first). No `*_async`
+ *   completion is used anywhere: a refused one would be lost for good. The
+ *   GC is also finished at controlled points as data moves (gc.ts);
  * - the read watch may recurse (`set_can_recurse`): a callback that runs a
  *   nested loop (`wait()`) while handling a frame still gets the next frames
  *   of the same pipe.
@@ -29,11 +31,10 @@
  */
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
-import GObject from 'gi://GObject';
-import system from 'system';
 import { drainPromiseJobs } from '../notifier/jobs.js';
 import { addIterationCheck } from '../notifier/loop.js';
 import { addFdWatch, forgetSource, removeSource, sourceExists } from '../notifier/sources.js';
+import { collectIfDue, ignoreSigpipe, noteMoved } from './gc.js';
 import { FrameReader, type Message } from './protocol.js';
 
 /**
@@ -47,15 +48,6 @@ const MIN_READ = 1024;
 const MAX_READ = 65536;
 /** Bytes given to one write (larger writes only fill the pipe and fail). */
 const WRITE_BYTES = 65536;
-/**
- * Moved bytes after which a read dispatch ends with a full GC (32 MiB;
- * `KAA_WORKER_GC_BYTES` overrides it, e.g. to watch GJS drop callbacks
- * without it: `KAA_WORKER_GC_BYTES=1e15`).
- */
-export const GC_BYTES = Number(GLib.getenv('KAA_WORKER_GC_BYTES')) || 32 * 1024 * 1024;
-/** What one small frame counts for in {@link GC_BYTES} (the JS objects it made). */
-const FRAME_COST = 4096;
-
 /** How often a watch nothing is expected on is checked for a drop, in seconds. */
 const IDLE_CHECK = 0.25;
 
@@ -65,37 +57,6 @@ const context = GLib.MainContext.default();
 
 const live = new Set<Transport>();
 let removeCheck: (() => void) | null = null;
-let moved = 0;
-let sigpipeIgnored = false;
-
-/**
- * Makes a write to a dead pipe an EPIPE error instead of a fatal SIGPIPE (once per process).
- * @example
- * ignoreSigpipe(); // before the first write to a pipe whose reader may die
- */
-export function ignoreSigpipe(): void {
-    if (!sigpipeIgnored) {
-        GObject.type_class_ref(Gio.Socket.$gtype);
-        sigpipeIgnored = true;
-    }
-}
-
-/** Counts traffic toward the next controlled GC. */
-function noteMoved(bytes: number): void {
-    moved += bytes < FRAME_COST ? FRAME_COST : bytes;
-}
-
-/**
- * Finishes a GC when enough has moved since the last one; call at a controlled point only.
- * @example
- * collectIfDue(); // at the end of a dispatch, never inside user code
- */
-export function collectIfDue(): void {
-    if (moved >= GC_BYTES) {
-        moved = 0;
-        system.gc();
-    }
-}
 
 /** What a transport reports to its owner. */
 export interface TransportHandlers {

@@ -19,6 +19,7 @@
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 import { WorkerError } from '../notifier/errors.js';
+import { addStatisticsHook } from '../notifier/loop.js';
 import { scheduler } from '../notifier/scheduler.js';
 import type { InProgress } from '../async/inprogress.js';
 import type { InProgressStatus } from '../async/status.js';
@@ -356,3 +357,5 @@ export class Worker {
         return new WorkerError(`worker ${this.pid} exited with status ${status}${tailNote}`, { status, stderrTail });
     }
 }
+
+addStatisticsHook('workers', liveWorkers);

@@ -1,0 +1,69 @@
+/**
+ * Two process-wide policies of the worker pipes.
+ *
+ * Controlled GCs: GJS 1.74 refuses every GLib→JS callback while an
+ * incremental GC is in progress (DESIGN.md §1), and `read_bytes()` buffers
+ * are freed only by a GC. Traffic is counted here, and once
+ * {@link GC_BYTES} have moved, the end of the next read dispatch (a point
+ * where no user code runs) finishes a full GC with `System.gc()`. That keeps
+ * the engine from starting incremental GCs of its own while frames flow,
+ * and the memory of the pipes bounded. (A dropped watch is still re-armed,
+ * transport.ts: this makes it rare, not impossible.)
+ *
+ * SIGPIPE: writing to a pipe whose reader died raises SIGPIPE, which kills
+ * a gjs process. Class-initialising `GSocket` sets SIGPIPE to SIG_IGN,
+ * process-wide (GIO does it for sockets; any GIO network app has it), so a
+ * dead peer becomes an EPIPE error instead. Children inherit the ignored
+ * disposition.
+ * @module
+ */
+import Gio from 'gi://Gio';
+import GLib from 'gi://GLib';
+import GObject from 'gi://GObject';
+import system from 'system';
+
+/**
+ * Moved bytes after which a read dispatch ends with a full GC (32 MiB;
+ * `KAA_WORKER_GC_BYTES` overrides it, e.g. to watch GJS drop callbacks
+ * without it: `KAA_WORKER_GC_BYTES=1e15`).
+ */
+export const GC_BYTES = Number(GLib.getenv('KAA_WORKER_GC_BYTES')) || 32 * 1024 * 1024;
+/** What one small frame counts for in {@link GC_BYTES} (the JS objects it made). */
+const FRAME_COST = 4096;
+
+let moved = 0;
+let sigpipeIgnored = false;
+
+/**
+ * Counts traffic toward the next controlled GC.
+ * @param bytes - bytes written or asked of a read (small frames count as 4 KiB).
+ * @example
+ * noteMoved(frame.length);
+ */
+export function noteMoved(bytes: number): void {
+    moved += bytes < FRAME_COST ? FRAME_COST : bytes;
+}
+
+/**
+ * Finishes a GC when enough has moved since the last one; call at a controlled point only.
+ * @example
+ * collectIfDue(); // at the end of a dispatch, never inside user code
+ */
+export function collectIfDue(): void {
+    if (moved >= GC_BYTES) {
+        moved = 0;
+        system.gc();
+    }
+}
+
+/**
+ * Makes a write to a dead pipe an EPIPE error instead of a fatal SIGPIPE (once per process).
+ * @example
+ * ignoreSigpipe(); // before the first write to a pipe whose reader may die
+ */
+export function ignoreSigpipe(): void {
+    if (!sigpipeIgnored) {
+        GObject.type_class_ref(Gio.Socket.$gtype);
+        sigpipeIgnored = true;
+    }
+}

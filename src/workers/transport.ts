@@ -12,8 +12,9 @@
  *   piece costs both processes a wakeup. To spend no loop iteration per
  *   piece on the worker side, a worker writes each frame whole (blocking)
  *   and, once a frame has begun, reads the rest of it synchronously; the
- *   main process never blocks on a write (`write_nonblocking()`, a write
- *   watch when the pipe is full) and reads the rest of a begun frame
+ *   main process never blocks on a write (a non-blocking `GLib.IOChannel`:
+ *   one write(2) per piece, and a full pipe is a status, not an exception;
+ *   a write watch waits for room) and reads the rest of a begun frame
  *   synchronously only up to 8 MiB per dispatch. As only one side ever
  *   blocks, and only on bytes the other is already sending, they cannot
  *   deadlock;
@@ -100,6 +101,7 @@ export class Transport {
     readonly #reader = new FrameReader();
     readonly #raw: ((chunk: Uint8Array) => void) | null;
     readonly #blocking: boolean;
+    #channel!: GLib.IOChannel;
     readonly #burst: number;
     readonly #queue: Uint8Array[] = [];
     #queueOffset = 0;
@@ -137,8 +139,14 @@ export class Transport {
         this.#raw = options.raw ?? null;
         this.#blocking = options.blockingWrites === true;
         this.#burst = options.readBurst ?? 0;
-        if (output)
+        if (output) {
             GLib.unix_set_fd_nonblocking(fdOf(output), true);
+            // One write(2) per chunk, and a full pipe is a status, not an exception.
+            this.#channel = GLib.IOChannel.unix_new(fdOf(output));
+            this.#channel.set_encoding(null);
+            this.#channel.set_buffered(false);
+            this.#channel.set_flags(GLib.IOFlags.NONBLOCK);
+        }
         if (input) {
             GLib.unix_set_fd_nonblocking(fdOf(input), true);
             this.#armRead();
@@ -310,19 +318,16 @@ export class Transport {
 
     /** Writes what the pipe takes now; arms the write watch (unless called from it) when some is left. */
     #flush(fromWatch = false): boolean {
-        const output = this.#output as unknown as Gio.PollableOutputStream;
         while (this.#queue.length && !this.#closed) {
             const frame = this.#queue[0];
             const start = this.#queueOffset;
             const chunk = start === 0 && frame.length <= WRITE_BYTES ? frame : frame.subarray(start, start + WRITE_BYTES);
             let n = 0;
             try {
-                n = start > 0 && !output.is_writable() ? 0 : output.write_nonblocking(chunk, null);
+                n = this.#channel.write_chars(chunk, chunk.length)[1];
             } catch (e) {
-                if (!(e instanceof GLib.Error && e.matches(Gio.IOErrorEnum, Gio.IOErrorEnum.WOULD_BLOCK))) {
-                    this.#end(e as Error);
-                    return false;
-                }
+                this.#end(e as Error);
+                return false;
             }
             this.#queueOffset += n;
             this.#queued -= n;
@@ -350,7 +355,8 @@ export class Transport {
         if (this.#closed)
             return;
         // A write to a pipe whose reader is gone: the peer died; its EOF says the rest.
-        if (error instanceof GLib.Error && error.matches(Gio.IOErrorEnum, Gio.IOErrorEnum.BROKEN_PIPE))
+        if (error instanceof GLib.Error && (error.matches(Gio.IOErrorEnum, Gio.IOErrorEnum.BROKEN_PIPE) ||
+            error.matches(GLib.IOChannelError, GLib.IOChannelError.PIPE)))
             error = null;
         this.#closed = true;
         this.#stop();

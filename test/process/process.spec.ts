@@ -199,6 +199,33 @@ describe('Process', () => {
             expect(ip.wait(5)).toBe(6);
         });
 
+        it('gets every exit while garbage collections refuse callbacks (a real GJS 1.74 drop, not a simulated one)', () => {
+            // Churning garbage between spawns makes incremental GCs overlap the
+            // wait_async() completions; GJS then drops some ("The offending
+            // callback was AsyncReadyCallback()" on stderr) and only the
+            // supervisor's check after each iteration notices those exits.
+            const kept: unknown[][] = [];
+            let done = 0;
+            const codes: number[] = [];
+            const next = (): void => {
+                const junk: unknown[] = [];
+                for (let i = 0; i < 4000; i++)
+                    junk.push({ a: i, b: `x${i}`, c: [i] });
+                kept.push(junk);
+                if (kept.length > 20)
+                    kept.shift();
+                new Process(['sh', '-c', `exit ${done % 7}`]).start().connect(code => {
+                    codes.push(code);
+                    if (++done < 300)
+                        next();
+                });
+            };
+            next();
+            main.loop(() => done < 300, 40);
+            expect(done).toBe(300);
+            expect(codes).toEqual(codes.map((_, i) => i % 7));
+        });
+
         it('runs 200 children at once and gets every exit code', () => {
             const procs: Process[] = [];
             const ips: InProgress<number>[] = [];

@@ -140,12 +140,13 @@ export class Transport {
         this.#blocking = options.blockingWrites === true;
         this.#burst = options.readBurst ?? 0;
         if (output) {
-            GLib.unix_set_fd_nonblocking(fdOf(output), true);
-            // One write(2) per chunk, and a full pipe is a status, not an exception.
+            // One write(2) per piece; non-blocking, a full pipe is a status, not an exception.
+            GLib.unix_set_fd_nonblocking(fdOf(output), !this.#blocking);
             this.#channel = GLib.IOChannel.unix_new(fdOf(output));
             this.#channel.set_encoding(null);
             this.#channel.set_buffered(false);
-            this.#channel.set_flags(GLib.IOFlags.NONBLOCK);
+            if (!this.#blocking)
+                this.#channel.set_flags(GLib.IOFlags.NONBLOCK);
         }
         if (input) {
             GLib.unix_set_fd_nonblocking(fdOf(input), true);
@@ -177,7 +178,8 @@ export class Transport {
         noteMoved(frame.length);
         if (this.#blocking) {
             try {
-                this.#output.write_all(frame, null);
+                for (let at = 0; at < frame.length;)
+                    at += this.#channel.write_chars(at ? frame.subarray(at) : frame, frame.length - at)[1];
             } catch (e) {
                 this.#end(e as Error);
             }

@@ -83,13 +83,15 @@ export function checkCommand(cmd: unknown, shell: unknown, cwd: unknown, env: un
     }
     if (cwd !== null && typeof cwd !== 'string')
         throw new TypeError(`Process: \`cwd\` must be a string or null (got ${describeValue(cwd)})`);
-    if (env !== null && (typeof env !== 'object' || Array.isArray(env)))
+    if (env === null)
+        return { cmd: checked, cwd, env: null };
+    if (typeof env !== 'object' || Array.isArray(env))
         throw new TypeError(`Process: \`env\` must be an object or null (got ${describeValue(env)})`);
-    for (const [name, value] of Object.entries(env ?? {})) {
+    for (const [name, value] of Object.entries(env)) {
         if (value !== null && typeof value !== 'string')
             throw new TypeError(`Process: \`env.${name}\` must be a string or null (got ${describeValue(value)})`);
     }
-    return { cmd: checked, cwd, env: env ? { ...env as Record<string, string | null> } : null };
+    return { cmd: checked, cwd, env: { ...env as Record<string, string | null> } };
 }
 
 /**
@@ -112,7 +114,7 @@ export function buildArgv(command: Command, args: unknown): string[] {
     } else if (typeof args === 'string') {
         argv = [...cmd, ...parseArgv('Process.start()', args)];
     } else if (Array.isArray(args)) {
-        argv = args.length ? cmd.concat(requireStrings('Process.start()', args)) : cmd.slice();
+        argv = args.length ? cmd.concat(requireStrings('Process.start()', args)) : cmd as string[]; // never changed: shared
     } else {
         throw new TypeError(`Process.start(): \`args\` must be a string or an array of strings (got ${describeValue(args)})`);
     }

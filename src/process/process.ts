@@ -22,7 +22,7 @@ import { InProgress, onAbort } from '../async/inprogress.js';
 import type { IOChannel } from '../io/index.js';
 import { buildArgv, checkCommand, spawn, type Command } from './command.js';
 import { Escalation, checkStopOptions, requireStopCommand, type StopCommand, type StopOptions, type StopTarget } from './stop.js';
-import { Run, type RunOwner } from './run.js';
+import { Run, type RunHooks } from './run.js';
 import { ProcessStreams, createSignals, type Dumpfile, type ProcessSignals } from './streams.js';
 
 export type { ProcessSignals } from './streams.js';
@@ -66,10 +66,15 @@ export class Process {
     #signals: ProcessSignals | null = null;
     #streams: ProcessStreams | null = null;
     #state: ProcessState = 'stopped';
-    #run: Run | null = null;
     #exitcode: number | null = null;
     #escalation: Escalation | null = null;
-    #owner: RunOwner | null = null;
+    #run: Run<Process> | null = null;
+
+    static readonly #hooks: RunHooks<Process> = {
+        reaped: (process, run) => process.#reaped(run),
+        isCurrent: (process, run) => process.#run === run,
+        stop: process => process.stop(),
+    };
 
     /**
      * @param cmd - the command: an argv array, or a string split like a shell would (without running one).
@@ -192,8 +197,7 @@ export class Process {
             const message = (error as GLib.Error)?.message ?? String(error);
             return ip.throw(new Error(`Process: cannot start ${describeValue(argv.join(' '))}: ${message}`, { cause: error }));
         }
-        this.#owner ??= { reaped: r => this.#reaped(r), isCurrent: r => this.#run === r, stop: () => this.stop() };
-        const run = new Run(this.#owner, subprocess, ip, argv);
+        const run = new Run(Process.#hooks, this, subprocess, ip, argv);
         this.#run = run;
         this.#exitcode = null;
         this.#state = 'running';
@@ -344,7 +348,7 @@ export class Process {
         return this.#streams;
     }
 
-    #stopTarget(run: Run): StopTarget {
+    #stopTarget(run: Run<Process>): StopTarget {
         return {
             poll: () => run.poll(),
             runStopCommand: cmd => {
@@ -367,7 +371,7 @@ export class Process {
         };
     }
 
-    #reaped(run: Run): void {
+    #reaped(run: Run<Process>): void {
         const code = run.takeExit();
         if (code === null)
             return;

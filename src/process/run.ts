@@ -19,18 +19,18 @@ import { InProgress } from '../async/inprogress.js';
 import { decodeWaitStatus } from './child-watch.js';
 import { release, supervise, type SupervisedChild } from './supervisor.js';
 
-/** What a Run needs from its Process. @internal */
-export interface RunOwner {
+/** What a Run needs from its Process: one object per class (not per Process), given the Process. @internal */
+export interface RunHooks<P> {
     /** The child has been reaped: handle the exit (once). */
-    reaped(run: Run): void;
+    reaped(owner: P, run: Run<P>): void;
     /** Whether `run` is the Process's current child (not one left hung by a restart). */
-    isCurrent(run: Run): boolean;
+    isCurrent(owner: P, run: Run<P>): boolean;
     /** Stops the current child with the escalation. */
-    stop(): InProgress<void>;
+    stop(owner: P): InProgress<void>;
 }
 
 /** One spawned child. @internal */
-export class Run implements SupervisedChild {
+export class Run<P = unknown> implements SupervisedChild {
     /** GLib has reaped the child and its exit has been handled. */
     reaped = false;
     /** `finished` was emitted. */
@@ -43,12 +43,13 @@ export class Run implements SupervisedChild {
     /**
      * Starts watching a freshly spawned child: supervised until reaped, and
      * `wait_async()` armed.
+     * @param hooks - how to reach the Process.
      * @param owner - the Process.
      * @param subprocess - the child.
      * @param ip - the InProgress of its exit code.
      * @param argv - its command line, for messages.
      */
-    constructor(readonly owner: RunOwner, readonly subprocess: Gio.Subprocess, readonly ip: InProgress<number>,
+    constructor(readonly hooks: RunHooks<P>, readonly owner: P, readonly subprocess: Gio.Subprocess, readonly ip: InProgress<number>,
         readonly argv: readonly string[]) {
         const id = subprocess.get_identifier();
         this.pid = id === null ? null : Number(id);
@@ -62,14 +63,14 @@ export class Run implements SupervisedChild {
      */
     poll(): boolean {
         if (!this.reaped && this.subprocess.get_identifier() === null)
-            this.owner.reaped(this);
+            this.hooks.reaped(this.owner, this);
         return this.reaped;
     }
 
     /** The `wait_async()` callback: the child has been reaped. */
     readonly waited = (): void => {
         try {
-            this.owner.reaped(this);
+            this.hooks.reaped(this.owner, this);
         } catch (error) {
             reportException(error);
         }
@@ -90,10 +91,10 @@ export class Run implements SupervisedChild {
     /** Closes the three pipes (nobody made a channel for them: their fds are released now, not at a GC). */
     closePipes(): void {
         this.pipesClosed = true;
-        const s = this.subprocess;
-        for (const pipe of [s.get_stdin_pipe(), s.get_stdout_pipe(), s.get_stderr_pipe()]) {
+        for (let i = 0; i < 3; i++) {
+            const s = this.subprocess;
             try {
-                pipe?.close(null);
+                (i === 0 ? s.get_stdin_pipe() : i === 1 ? s.get_stdout_pipe() : s.get_stderr_pipe())?.close(null);
             } catch (error) {
                 logException(error, `${this}: closing a pipe failed`);
             }
@@ -106,8 +107,8 @@ export class Run implements SupervisedChild {
      * @returns the stop's InProgress.
      */
     stop(): InProgress<void> {
-        if (this.owner.isCurrent(this))
-            return this.owner.stop();
+        if (this.hooks.isCurrent(this.owner, this))
+            return this.hooks.stop(this.owner);
         return new InProgress<void>().throw(new Error(`${this} is hung (it was left behind by a restart)`));
     }
 

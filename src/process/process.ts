@@ -213,8 +213,9 @@ export class Process {
      * Stops the child: the stop command (if any) and a wait, then closing
      * stdin and SIGTERM and a wait, then SIGKILL and twice the wait. A child
      * that survives SIGKILL leaves the process `'hung'`, and both this
-     * InProgress and the one of `start()` fail with an Error. Calls made
-     * while a stop runs share its InProgress; when nothing runs it finishes at once.
+     * InProgress and the one of `start()` fail with an Error (a later `stop()`
+     * tries again). Calls made while a stop runs share its InProgress; when
+     * nothing runs it finishes at once.
      * @param options - `{cmd = stopCommand, wait = 3}`.
      * @returns an InProgress that finishes once the child has been reaped.
      * @throws TypeError on a bad option.
@@ -226,7 +227,7 @@ export class Process {
         if (this.#escalation !== null)
             return this.#escalation.inprogress;
         const run = this.#run;
-        if (run === null || this.#state === 'hung' || run.poll())
+        if (run === null || run.poll())
             return new InProgress<void>({ name: `${this}.stop()` }).finish();
         this.#state = 'stopping';
         const escalation = new Escalation(this.#stopTarget(run), cmd as StopCommand<never> | null, wait);

@@ -29,7 +29,11 @@ export interface RunHooks<P> {
     stop(owner: P): InProgress<void>;
 }
 
-/** One spawned child. @internal */
+/**
+ * One spawned child. @internal
+ * @example
+ * const run = new Run(hooks, process, Gio.Subprocess.new(argv, flags), ip, argv);
+ */
 export class Run<P = unknown> implements SupervisedChild {
     /** GLib has reaped the child and its exit has been handled. */
     reaped = false;

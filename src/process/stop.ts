@@ -93,6 +93,10 @@ type Phase = 'command' | 'term' | 'kill' | 'hung';
 /**
  * One running stop: its phases, its timer and its InProgress. Concurrent
  * `stop()` calls share one Escalation (the process keeps it).
+ * @example
+ * const escalation = new Escalation(target, 'quit\n', 3);
+ * escalation.start();
+ * escalation.inprogress.connect(() => print('stopped'));
  */
 export class Escalation {
     readonly #target: StopTarget;

@@ -92,7 +92,13 @@ function closeQuietly(stream: Gio.InputStream | Gio.OutputStream): void {
     }
 }
 
-/** The pipes of one Process. @internal */
+/**
+ * The pipes of one Process. @internal
+ * @example
+ * const streams = new ProcessStreams('\n', null, () => 'Process cat');
+ * streams.attach(subprocess);
+ * streams.write('hello\n');
+ */
 export class ProcessStreams {
     readonly #name: () => string;
     readonly #out: Output;

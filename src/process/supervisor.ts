@@ -80,7 +80,12 @@ export function release(child: SupervisedChild): void {
     children.delete(child);
 }
 
-/** The number of supervised children: spawned and not yet reaped (hung ones included). */
+/**
+ * The number of supervised children: spawned and not yet reaped (hung ones included).
+ * @returns the count (`main.statistics().live.processes` reports it).
+ * @example
+ * if (liveChildren()) print('children still running');
+ */
 export function liveChildren(): number {
     return children.size;
 }

@@ -85,8 +85,8 @@ describe('Process.stop()', () => {
             expect(spy.calls.allArgs()).toEqual([[15], [9]]);
             expect(liveChildren()).toBe(1);
             spy.and.callThrough();
-            proc.sendSignal(9);
-            main.loop(() => proc.running, 5);
+            proc.stop({ wait: 1 }).wait(5); // tries again: SIGTERM (ignored), then SIGKILL
+            expect(spy.calls.allArgs()).toEqual([[15], [9], [15], [9]]);
             expect(proc.state).toBe('stopped');
             expect(proc.exitcode).toBe(-9);
             expect(exited).toEqual([-9]);

@@ -2,7 +2,8 @@
 // forces a full GC and reads VmRSS after every chunk (as a long-running
 // program gets a GC now and then: RSS after a GC still depends on how high
 // the heap grew since the previous one). RSS "after warm-up" is the median of
-// the readings after the first tenth of the work and the two chunks after it;
+// the readings after the first fifth of the work and the two chunks after it
+// (a worker pool, for one, is still growing its buffers in the first tenth);
 // RSS "at the end" is the median of the last three readings: readings after a
 // GC still move by a few MiB (malloc arenas, GC chunks kept for reuse), which
 // is noise, while a leak grows from chunk to chunk. The end must stay within
@@ -26,7 +27,7 @@ function settle(): void {
 
 /**
  * What a soak measured: RSS (KiB) after warm-up (the median of the readings
- * after the first tenth of the cycles and the two chunks after it) and at the
+ * after the first fifth of the cycles and the two chunks after it) and at the
  * end (the median of the last three readings), seconds, and RSS after each chunk.
  */
 export interface Soaked {
@@ -41,7 +42,7 @@ export interface Soaked {
  * between chunks; returns RSS (KiB) after warm-up and at the end, and seconds.
  */
 export function soak(total: number, chunk: number, cycle: (i: number) => void): Soaked {
-    const warmup = Math.floor(total / 10);
+    const warmup = Math.floor(total / 5);
     const t0 = mono();
     let first = -1;
     const series: number[] = [];

@@ -48,6 +48,10 @@ const config: PoolConfig = {
         else
             ready.throw(new WorkerError(`the GObject worker could not start: ${error}`));
     },
+    exited: () => {
+        if (ready && !ready.finished)
+            ready.throw(new WorkerError('the GObject worker ended before it was ready'));
+    },
 };
 
 /**

@@ -55,6 +55,8 @@ export interface PoolConfig {
     concurrent: boolean;
     /** Called when a worker says HELLO. */
     ready?(error: string | null): void;
+    /** Called when a worker is gone. */
+    exited?(): void;
 }
 
 const INTERNAL = Symbol('kaa.ThreadPool internal');
@@ -90,7 +92,8 @@ export class ThreadPool {
     readonly #workers = new Set<Worker>();
     readonly #idle: Worker[] = [];
     #idleEntry: ScheduledEntry | null = null;
-    #stopping: InProgress<void> | null = null;
+    /** Pending `stop()` calls, each waiting for the workers there were then. */
+    readonly #stopping: { workers: Set<Worker>; done: InProgress<void> }[] = [];
     readonly #owner: WorkerOwner;
     #completed = 0;
     #spawned = 0;
@@ -144,7 +147,7 @@ export class ThreadPool {
      * Stops every worker: queued calls and calls in flight fail with a
      * `WorkerError` (calls made with `{wait: true}` may finish within 25 s
      * first). The pool stays usable: the next call starts a new worker.
-     * @returns an InProgress that finishes when every worker process is reaped.
+     * @returns an InProgress that finishes when the workers it had are reaped.
      * @example
      * await pool.stop();
      */
@@ -155,6 +158,7 @@ export class ThreadPool {
             if (!job.ip.finished)
                 job.ip.throw(reason());
         }
+        this.#idle.length = 0;
         for (const worker of this.#workers) {
             if (worker.load === 0)
                 worker.stop();
@@ -164,10 +168,11 @@ export class ThreadPool {
                 worker.kill(reason());
         }
         this.#clearIdleTimer();
+        const done = new InProgress<void>({ name: 'ThreadPool.stop()' });
         if (this.#workers.size === 0)
-            return new InProgress<void>().finish(undefined);
-        this.#stopping ??= new InProgress<void>({ name: `${this.#name ?? 'ThreadPool'}.stop()` });
-        return this.#stopping;
+            return done.finish(undefined);
+        this.#stopping.push({ workers: new Set(this.#workers), done });
+        return done;
     }
 
     /**
@@ -272,6 +277,7 @@ export class ThreadPool {
 
     #exited(worker: Worker): void {
         this.#workers.delete(worker);
+        this.#config.exited?.();
         const i = this.#idle.indexOf(worker);
         if (i >= 0)
             this.#idle.splice(i, 1);
@@ -279,14 +285,17 @@ export class ThreadPool {
             this.#lost++;
         if (this.#workers.size === 0) {
             this.#clearIdleTimer();
-            const stopping = this.#stopping;
-            this.#stopping = null;
             if (this.#queue.size === 0)
                 active.delete(this);
-            stopping?.finish(undefined);
         }
-        if (!this.#stopping)
-            this.#dispatch();
+        for (const stop of [...this.#stopping]) {
+            stop.workers.delete(worker);
+            if (stop.workers.size === 0) {
+                this.#stopping.splice(this.#stopping.indexOf(stop), 1);
+                stop.done.finish(undefined);
+            }
+        }
+        this.#dispatch();
     }
 
     /** Stops idle workers beyond `size`. */

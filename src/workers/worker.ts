@@ -139,9 +139,9 @@ export class Worker {
         return this.#calls.size;
     }
 
-    /** True until the process is dying (it takes calls). */
+    /** True until it is asked to stop or is dying: it takes calls. */
     get running(): boolean {
-        return this.#state === 'running';
+        return this.#state === 'running' && this.#stopAt === 0;
     }
 
     /** True when it died (or was killed) with calls in flight. */
@@ -160,7 +160,7 @@ export class Worker {
      * @returns false when the worker is dying (the call was not sent).
      */
     run(job: Job): boolean {
-        if (this.#state !== 'running')
+        if (!this.running)
             return false;
         if (job.fn && !this.#defined.has(job.fn.id)) {
             this.#link.send(encodeFrame([DEFINE, job.fn.id, job.fn.source], null));

@@ -4,6 +4,7 @@ import GLib from 'gi://GLib';
 import { WorkerError } from '../../src/notifier/errors.js';
 import { delay } from '../../src/async/index.js';
 import { GOBJECT, expose, getThreadPool, gobjectSetThreaded, threaded, type ThreadPool } from '../../src/index.js';
+import { setWorkerHost } from '../../src/workers/locate.js';
 import { ROOT, ownPid, stopWorkers } from './support.js';
 
 // Worker functions are shipped as source: they use worker globals only.
@@ -77,6 +78,17 @@ describe('the GObject worker', () => {
         const error = await gobjectSetThreaded({ module: fixture('broken.js') }).then(() => null, (e: unknown) => e) as WorkerError;
         expect(error).toBeInstanceOf(WorkerError);
         expect(error.message).toMatch(/could not start: cannot import .*broken\.js: .*broken on purpose/);
+    });
+
+    it('fails gobjectSetThreaded() when the worker ends before it is ready', async () => {
+        setWorkerHost(`${ROOT}/no/such/kaa-worker.js`); // gjs starts, finds no host, exits
+        let ready;
+        try {
+            ready = gobjectSetThreaded();
+        } finally {
+            setWorkerHost(`${ROOT}/dist/kaa-worker.js`);
+        }
+        await expectAsync(ready).toBeRejectedWithError(WorkerError, /ended before it was ready/);
     });
 
     it('drops the result of an aborted running call; the worker and its objects live on', async () => {

@@ -300,12 +300,24 @@ describe('threaded()', () => {
             return 'finished';
         });
         const patient = sleepy(true)(300), impatient = sleepy(false)(300);
+        impatient.connectBoth(() => undefined, () => undefined);
         waitUntil(() => patient.state === 'running' && impatient.state === 'running');
         main.loop(true, 0.05);
         pool.stop().wait(5);
         expect(patient.result).toBe('finished');
         expect(impatient.exception).toBeInstanceOf(WorkerError);
         expect((impatient.exception as WorkerError).message).toMatch(/was stopped/);
+    });
+
+    it('takes calls again right after stop(), on a new worker', () => {
+        const pool = new ThreadPool();
+        const f = threaded(pool)(() => new imports.gi.Gio.Credentials().get_unix_pid());
+        const first = f().wait(5);
+        const stopping = pool.stop();
+        const second = f();
+        stopping.wait(5);
+        expect(second.wait(5)).not.toBe(first);
+        expect(processAlive(first)).toBeFalse();
     });
 
     it('grows and shrinks with its size', () => {

@@ -95,6 +95,8 @@ export class Socket<Line extends string | Uint8Array = string> extends IOChannel
      * @throws TypeError naming a bad option.
      */
     constructor(options: SocketOptions = {}) {
+        if (options === null || typeof options !== 'object' || Array.isArray(options))
+            throw new TypeError(`Socket: \`options\` must be an object (got ${describeValue(options)})`);
         super(null, { ...options, mode: undefined });
         this.autoAccept = options.autoAccept ?? true;
         this.#options = { ...options };

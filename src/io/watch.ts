@@ -143,11 +143,12 @@ export class FdWatch {
  */
 export function toFd(value: unknown, what: string): number {
     let fd: unknown = value;
-    if (typeof value === 'object' && value !== null && typeof (value as { fileno?: unknown }).fileno === 'function')
+    const hasFileno = typeof value === 'object' && value !== null && typeof (value as { fileno?: unknown }).fileno === 'function';
+    if (hasFileno)
         fd = (value as { fileno(): unknown }).fileno();
     if (typeof fd !== 'number' || !Number.isInteger(fd) || fd < 0) {
         throw new TypeError(`${what}: \`fd\` must be a file descriptor (an integer >= 0, or an object with a fileno() ` +
-            `method returning one) (got ${describeValue(value)}${fd !== value ? ` whose fileno() returned ${describeValue(fd)}` : ''})`);
+            `method returning one) (got ${describeValue(value)}${hasFileno ? ` whose fileno() returned ${describeValue(fd)}` : ''})`);
     }
     return fd;
 }

@@ -31,7 +31,8 @@ function listenTwice(): void {
 }
 
 const socketCases: Case[] = [
-    // new Socket(5) is accepted silently (the options are spread into IOChannel's): see the report.
+    c('new Socket(5)', () => new kaa.Socket(5 as never), '`options` must be an object (got 5)'),
+    c('new Socket(null)', () => new kaa.Socket(null as never), '`options` must be an object (got null)'),
     c('new Socket({autoAccept: "yes"})', () => new kaa.Socket({ autoAccept: 'yes' as never }), '`autoAccept`'),
     c('new Socket({queueSize: 0})', () => new kaa.Socket({ queueSize: 0 }), '`queueSize`'),
     c('socket.connect(-1)', () => new kaa.Socket().connect(-1), '-1'),

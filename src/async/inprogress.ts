@@ -519,7 +519,7 @@ export class InProgress<T = unknown> implements PromiseLike<T> {
             this.#handled = true;
         const exit = { error: null as SystemExit | null };
         if (fn !== null)
-            guarded(fn, this.#value, String(this), exit);
+            guarded(fn, this.#value, this, exit);
         if (exit.error)
             throw exit.error;
     }
@@ -580,11 +580,10 @@ export class InProgress<T = unknown> implements PromiseLike<T> {
                 atIterationEnd(() => this.#reportIfUnhandled());
         }
         const exit = { error: null as SystemExit | null };
-        const what = String(this);
         for (const r of reactions) {
             const fn = state === FINISHED ? r.ok : r.err;
             if (fn !== null)
-                guarded(fn, value, what, exit);
+                guarded(fn, value, this, exit);
         }
         if (signals !== null)
             this.#drain(state === FINISHED ? signals.finished as Signal<[unknown]> : signals.exception, value);

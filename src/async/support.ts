@@ -96,14 +96,14 @@ export function timerEntry(seconds: number, fire: () => void): ScheduledEntry {
  * @example
  * guarded(cb, value, String(ip), exit);
  */
-export function guarded(fn: (value: unknown) => unknown, value: unknown, what: string, exit: { error: SystemExit | null }): void {
+export function guarded(fn: (value: unknown) => unknown, value: unknown, what: object | string, exit: { error: SystemExit | null }): void {
     try {
         fn(value);
     } catch (e) {
         if (e instanceof SystemExit)
             exit.error ??= e;
         else
-            logException(e, `a callback connected to ${what} threw`);
+            logException(e, `a callback connected to ${String(what)} threw`);
     }
 }
 

@@ -40,10 +40,13 @@ export function registerThreadPool(name: string, pool: ThreadPool): ThreadPool {
  * The pool registered (or auto-created by `threaded(name)`) under `name`.
  * @param name - the name.
  * @returns the pool, or null.
+ * @throws TypeError when `name` is not a string.
  * @example
  * kaa.getThreadPool('kaa::default')?.statistics();
  */
 export function getThreadPool(name: string): ThreadPool | null {
+    if (typeof name !== 'string')
+        throw new TypeError(`getThreadPool(): \`name\` must be a string (got ${describeValue(name)})`);
     return registry.get(name) ?? null;
 }
 

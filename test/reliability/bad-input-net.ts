@@ -108,6 +108,7 @@ const workerCases: Case[] = [
     c('registerThreadPool(5, pool)', () => kaa.registerThreadPool(5 as never, new kaa.ThreadPool()), '`name`'),
     c('registerThreadPool("", pool)', () => kaa.registerThreadPool('', new kaa.ThreadPool()), '`name`'),
     c('registerThreadPool("x", 5)', () => kaa.registerThreadPool('kaa-bad-input-x', 5 as never), '`pool`'),
+    c('getThreadPool(5)', () => kaa.getThreadPool(5 as never), '`name` must be a string (got 5)'),
     c('registerThreadPool() of a name taken', () => kaa.registerThreadPool('kaa-bad-input', new kaa.ThreadPool()), '"kaa-bad-input"'),
     c('gobjectSetThreaded(5)', () => kaa.gobjectSetThreaded(5 as never), '`options`'),
     c('gobjectSetThreaded({module: 5})', () => kaa.gobjectSetThreaded({ module: 5 as never }), 'got 5'),

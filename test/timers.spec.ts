@@ -116,8 +116,10 @@ describe('Timer', () => {
         timer.start(0.01);
         main.loop(() => timer.active, 5);
         expect(times.length).toBe(4);
-        expect(times[2] - times[1]).toBeGreaterThanOrEqual(0.009);
-        expect(times[3] - times[2]).toBeGreaterThanOrEqual(0.009);
+        // A burst would fire the ~10 missed periods back to back. Fires stay on
+        // the 10 ms grid, so one late fire may sit close to the next grid
+        // point, but three fires always span at least one whole period.
+        expect(times[3] - times[1]).toBeGreaterThanOrEqual(0.009);
     });
 
     it('restarting an active timer re-schedules it with the new interval', () => {

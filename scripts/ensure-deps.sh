@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apt_packages=(gjs gir1.2-gtk-4.0 xvfb xauth dbus gnutls-bin glib-networking)
+apt_packages=(gjs gir1.2-gtk-4.0 xvfb xauth dbus gnutls-bin glib-networking meson)
 missing=()
 for pkg in "${apt_packages[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")

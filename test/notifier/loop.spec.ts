@@ -1,6 +1,5 @@
 // kaa.main inside the spec process: nested loops, step, the position check,
 // exception routing. (Process-wide behaviour is in lifecycle.spec.ts.)
-import GLib from 'gi://GLib';
 import { main, signals } from '../../src/notifier/loop.js';
 import { defer, scheduler, type ScheduledEntry } from '../../src/notifier/scheduler.js';
 import { now } from '../../src/notifier/clock.js';
@@ -138,6 +137,5 @@ describe('kaa.main.statistics', () => {
         scheduler.remove(entry);
         main.init('generic', { reset: true });
         expect(main.statistics().sources).toEqual({});
-        void GLib;
     });
 });

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# PID 1 of enter.sh's namespaces: mounts what the root needs, runs the command
+# chrooted and reaps orphans until it ends. Not meant to be run by hand.
+set -euo pipefail
+r=$KAA_ENTER_ROOT
+mount --rbind /dev "$r/dev"
+mount -t proc proc "$r/proc"
+mount --rbind /sys "$r/sys"
+mount -t tmpfs -o mode=1777 tmpfs "$r/tmp"
+mkdir -p "$r$KAA_ENTER_PROJECT"
+mount --bind "$KAA_ENTER_PROJECT" "$r$KAA_ENTER_PROJECT"
+touch "$r/usr/local/bin/node"
+mount --bind "$KAA_ENTER_NODE" "$r/usr/local/bin/node"
+
+# Only the variables a user's shell would have, plus CI and the runner's own.
+keep=(HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8)
+for name in TERM CI KAA_DEBUG KAA_SPEC_TIMEOUT NO_COLOR; do
+    [ -n "${!name:-}" ] && keep+=("$name=${!name}")
+done
+chroot "$r" /usr/bin/env -i "${keep[@]}" /bin/sh -c 'cd "$1" && shift && exec "$@"' sh "$KAA_ENTER_CWD" "$@" &
+child=$!
+trap 'kill -TERM "$child" 2>/dev/null' INT TERM
+# As PID 1, bash's wait also reaps the orphans reparented to it.
+status=0
+wait "$child" || status=$?
+while [ "$status" -gt 128 ] && kill -0 "$child" 2>/dev/null; do
+    status=0
+    wait "$child" || status=$?
+done
+exit "$status"

@@ -40,14 +40,17 @@ fail() {
     tail -n 20 "$log" >&2
     exit 1
 }
-debootstrap --variant=minbase "$suite" "$tmp" ${KAA_DEBIAN_MIRROR:+"$KAA_DEBIAN_MIRROR"} > "$log" 2>&1 \
+# debootstrap mounts /proc in the root while it works: in a private mount
+# namespace, so an interrupted build leaves nothing mounted on the host.
+unshare --mount --propagation private debootstrap --variant=minbase "$suite" "$tmp" ${KAA_DEBIAN_MIRROR:+"$KAA_DEBIAN_MIRROR"} > "$log" 2>&1 \
     || fail debootstrap
 unshare --mount --pid --fork --kill-child --propagation private bash -c '
     set -e
     mount --rbind /dev "$1/dev"
     mount -t proc proc "$1/proc"
     export DEBIAN_FRONTEND=noninteractive
-    chroot "$1" apt-get update -qq
+    # The archive mirrored here may hold a Release file past its Valid-Until.
+    chroot "$1" apt-get -o Acquire::Check-Valid-Until=false update -qq
     chroot "$1" apt-get install -y -qq --no-install-recommends $2
 ' sh "$tmp" "$ROOT_PACKAGES" >> "$log" 2>&1 || fail "apt-get install"
 # dbus-run-session wants a machine id; localhost must resolve for the socket specs.

@@ -2,29 +2,39 @@
  * The timer scheduler and the deferred-call queue.
  *
  * All kaa timers share ONE GLib timeout source, aimed at the earliest
- * deadline of a binary heap (GJS 1.74 keeps every pending GLib closure in a
- * vector removed by linear scan: 100k GLib timeouts take seconds; a heap
- * behind one source does not). The source is re-aimed only when the earliest
- * deadline moves earlier, when the heap empties (no idle wakeups), or after
- * it fired. Entries with equal deadlines fire in the order they were added;
- * one dispatch fires every entry that was due when it began and then, for
- * at most 1 ms, entries its callbacks added that are already due (a chain of
- * zero-delay timers), settling promise reactions between two callbacks (see
- * jobs.ts) so a reaction always runs before the next timer fires; after that
- * budget other sources get their turn.
+ * deadline of a timer wheel (timer-wheel.ts: 1 ms slots for the next second,
+ * a heap beyond; GJS 1.74 keeps every pending GLib closure in a vector
+ * removed by linear scan: 100k GLib timeouts take seconds, a wheel behind one
+ * source does not). The source is re-aimed only when the earliest deadline
+ * moves earlier, when the wheel empties (no idle wakeups), or after it
+ * fired. Entries with equal deadlines fire in the order they were added.
  *
- * Two GLib facts this file handles:
+ * One dispatch fires in rounds: a round fires every entry due when it
+ * began, slot by slot, and settles promise reactions between two slots (see
+ * jobs.ts), so entries due in the same millisecond fire together (as GLib
+ * dispatches all ready sources of an iteration before GJS runs promise
+ * jobs) and a reaction always runs before a later slot or a chained entry
+ * (one added by a callback, e.g. a zero-delay chain) fires. Rounds go on
+ * while entries are due, for at most one time slice ({@link SLICE_SECONDS});
+ * then the source fires again in the next iteration, after GLib polled, so
+ * a burst of timers never starves IO.
+ *
+ * Three facts this file handles:
  * - GLib never re-dispatches a source that is dispatching, so a nested loop
  *   started from a timer callback would see no timers: {@link Scheduler.nestedLoop}
  *   arms a fresh source for it.
  * - GJS 1.74 may refuse to run the source's callback during an incremental
  *   GC, and GLib then drops the source: {@link Scheduler.verify} (called by the
  *   loop after each iteration) re-arms it when the earliest deadline is overdue.
+ * - The clock can be replaced (clock.ts, the specs' fake clock): then the
+ *   source is aimed only at deadlines the clock has reached, and re-aimed
+ *   whenever the clock says it moved.
  */
 import GLib from 'gi://GLib';
-import { msUntil, now } from './clock.js';
+import { isClockInjected, msUntil, now, onClockMoved } from './clock.js';
 import { canDrainPromiseJobs, drainPromiseJobs } from './jobs.js';
 import { addIdle, addTimeout, addTimeoutSeconds, forgetSource, removeSource, reportException, sourceExists } from './sources.js';
+import { TimerWheel, type Bucket } from './timer-wheel.js';
 
 /** What the scheduler holds: a deadline (monotonic seconds) and what to do then. */
 export interface ScheduledEntry {
@@ -32,21 +42,20 @@ export interface ScheduledEntry {
     deadline: number;
     /** Called once when the deadline passes; the entry is no longer scheduled then. */
     fire(): void;
-    /** Position in the heap; -1 when not scheduled. Managed by the scheduler. */
+    /** Position in the scheduler's slot or heap; -1 when not scheduled. Managed by the scheduler. */
     heapIndex: number;
     /** Insertion order, for stable ordering of equal deadlines. Managed by the scheduler. */
     seq: number;
+    /** The slot or heap holding it. Managed by the scheduler. */
+    bucket?: Bucket | null;
 }
 
-/** How long one dispatch may keep firing zero-delay chains before other sources get their turn. */
-export const BATCH_SECONDS = 0.001;
+/** How long one dispatch may keep firing before other sources get their turn. */
+export const SLICE_SECONDS = 0.002;
 
-const before = (a: ScheduledEntry, b: ScheduledEntry) =>
-    a.deadline < b.deadline || (a.deadline === b.deadline && a.seq < b.seq);
-
-/** A heap of deadlines behind a single GLib timeout source. */
+/** A timer wheel behind a single GLib timeout source. */
 export class Scheduler {
-    readonly #heap: ScheduledEntry[] = [];
+    readonly #wheel = new TimerWheel();
     readonly #coarse: boolean;
     #seq = 0;
     #sourceId = 0;
@@ -57,25 +66,31 @@ export class Scheduler {
     #dispatchingId = 0;
     /** The source fired since the last verify(): it exists (or was re-aimed). */
     #firedInIteration = false;
+    #sliceEnd = 0;
+    readonly #cut = () => now() > this.#sliceEnd;
 
     /** @param coarse - use whole-second GLib timeouts (grouped by GLib to save power). */
     constructor(coarse = false) {
         this.#coarse = coarse;
+        onClockMoved(() => {
+            if (!this.#dispatchingId && this.#wheel.size)
+                this.#aim();
+        });
     }
 
     /** The number of scheduled entries. */
     get size(): number {
-        return this.#heap.length;
+        return this.#wheel.size;
     }
 
-    /** The id of the GLib source behind the heap (0 when none); for diagnostics and tests. */
+    /** The id of the GLib source behind the wheel (0 when none); for diagnostics and tests. */
     get sourceId(): number {
         return this.#sourceId;
     }
 
     /** The earliest deadline, or Infinity. */
     get next(): number {
-        return this.#heap.length ? this.#heap[0].deadline : Infinity;
+        return this.#wheel.earliest();
     }
 
     /** Schedules `entry` at `entry.deadline`. An entry is scheduled at most once. */
@@ -83,27 +98,16 @@ export class Scheduler {
         if (entry.heapIndex >= 0)
             throw new Error('kaa scheduler: entry is already scheduled');
         entry.seq = this.#seq++;
-        entry.heapIndex = this.#heap.length;
-        this.#heap.push(entry);
-        this.#up(entry.heapIndex);
-        if (entry.heapIndex === 0 && entry.deadline < this.#aimedAt && !this.#dispatchingId)
-            this.#aim();
+        this.#wheel.add(entry, now);
+        if (entry.deadline < this.#aimedAt && !this.#dispatchingId)
+            this.#aim(entry.deadline);
     }
 
     /** Unschedules `entry`; returns false if it was not scheduled. */
     remove(entry: ScheduledEntry): boolean {
-        const i = entry.heapIndex;
-        if (i < 0)
+        if (!this.#wheel.remove(entry))
             return false;
-        const last = this.#heap.pop() as ScheduledEntry;
-        entry.heapIndex = -1;
-        if (last !== entry) {
-            this.#heap[i] = last;
-            last.heapIndex = i;
-            this.#down(i);
-            this.#up(last.heapIndex);
-        }
-        if (!this.#heap.length && !this.#dispatchingId)
+        if (!this.#wheel.size && !this.#dispatchingId)
             this.#disarm();
         return true;
     }
@@ -117,7 +121,7 @@ export class Scheduler {
         if (wasCurrent) {
             this.#sourceId = 0;
             this.#aimedAt = Infinity;
-            if (this.#heap.length)
+            if (this.#wheel.size)
                 this.#aim();
         }
     }
@@ -128,10 +132,12 @@ export class Scheduler {
             this.#firedInIteration = false;
             return;
         }
+        if (!this.#wheel.size || this.#dispatchingId)
+            return;
         // The source may legitimately fire a little before the deadline (ms
         // rounding; whole seconds when coarse): check once it could have fired.
         const slack = this.#coarse ? 1 : 0.002;
-        if (!this.#heap.length || this.#dispatchingId || this.#heap[0].deadline - slack > now())
+        if (this.#wheel.earliest() - slack > now())
             return;
         if (this.#sourceId && sourceExists(this.#sourceId))
             return;
@@ -141,17 +147,21 @@ export class Scheduler {
         this.#aim();
     }
 
-    #aim(): void {
+    /** Aims the source at `deadline` (default: the earliest one). */
+    #aim(deadline = this.#wheel.earliest()): void {
         if (this.#sourceId)
             removeSource(this.#sourceId);
-        const deadline = this.#heap[0].deadline;
+        this.#sourceId = 0;
         this.#aimedAt = deadline;
-        if (this.#coarse) {
-            this.#interval = Math.max(1, Math.ceil(deadline - now()));
+        const ms = msUntil(deadline);
+        if (ms === null)
+            return; // an injected clock that has not reached it: it says when it moves
+        if (this.#coarse && !isClockInjected()) {
+            this.#interval = Math.max(1, Math.ceil(ms / 1000));
             this.#sourceId = addTimeoutSeconds(this.#interval, this.#onTimeout, GLib.PRIORITY_DEFAULT, 'timers-coarse');
         } else {
-            this.#interval = msUntil(deadline);
-            this.#sourceId = addTimeout(this.#interval, this.#onTimeout, GLib.PRIORITY_DEFAULT, 'timers');
+            this.#interval = ms;
+            this.#sourceId = addTimeout(ms, this.#onTimeout, GLib.PRIORITY_DEFAULT, 'timers');
         }
     }
 
@@ -168,97 +178,75 @@ export class Scheduler {
         const t = now();
         this.#dispatchingId = id;
         this.#firedInIteration = true;
+        let cut = false;
         try {
-            this.#fireDue(t);
+            cut = this.#fireDue(t);
         } finally {
             this.#dispatchingId = outer;
         }
         if (this.#sourceId !== id)
             return false;
-        if (!this.#heap.length) {
+        if (!this.#wheel.size) {
             this.#sourceId = 0;
             this.#aimedAt = Infinity;
             return false;
         }
         // Measured from the dispatch start (one clock read per dispatch). A
         // deadline a few µs later keeps the 0 ms source: fireDue re-checks
-        // with the real clock, so nothing fires early.
-        const deadline = this.#heap[0].deadline;
-        const interval = this.#coarse ? Math.max(1, Math.ceil(deadline - t)) : Math.max(0, Math.round((deadline - t) * 1000));
+        // with the clock, so nothing fires early.
+        const deadline = cut ? t : this.#wheel.earliest();
+        let interval = msUntil(deadline, t);
+        if (interval !== null && !isClockInjected()) {
+            interval = this.#coarse ? Math.max(1, Math.ceil(interval / 1000)) :
+                Math.max(0, Math.round((deadline - t) * 1000));
+        }
         if (interval === this.#interval) {
             this.#aimedAt = deadline;
             return true;
         }
         this.#sourceId = 0;
-        this.#aim();
+        this.#aim(deadline);
         return false;
     };
 
     /**
-     * Fires every entry due at `t` that was scheduled before this dispatch,
-     * then — for at most {@link BATCH_SECONDS} — entries those callbacks
-     * scheduled that are already due (a zero-delay chain), settling promise
-     * reactions before each such round, so ordering matches one round per
-     * iteration (entries due together fire together, as GLib dispatches all
-     * ready sources of an iteration before GJS runs promise jobs).
+     * Fires in rounds (see the module doc) until nothing is due or the time
+     * slice is over; returns true when it stopped with entries still due.
      */
-    #fireDue(t: number): void {
-        const heap = this.#heap;
-        const start = t;
+    #fireDue(t: number): boolean {
+        const wheel = this.#wheel;
+        const id = this.#dispatchingId;
+        this.#sliceEnd = t + SLICE_SECONDS;
         let limit = this.#seq;
         for (;;) {
-            while (heap.length && heap[0].deadline <= t && heap[0].seq < limit) {
-                const entry = heap[0];
-                this.remove(entry);
-                try {
-                    entry.fire();
-                } catch (error) {
-                    reportException(error);
+            let k = wheel.firstDue(t);
+            if (k < 0)
+                return false;
+            const seqBefore = this.#seq;
+            const sizeBefore = wheel.size;
+            while (k >= 0) {
+                if (wheel.fireSlot(k, t, limit, this.#cut, reportException))
+                    return true;
+                if (this.#sourceId !== id)
+                    return false;
+                k = wheel.nextDue(k, t);
+                if (k >= 0 && canDrainPromiseJobs) {
+                    drainPromiseJobs();
+                    if (this.#cut())
+                        return true;
                 }
             }
-            if (!canDrainPromiseJobs || !heap.length || heap[0].seq < limit || this.#sourceId !== this.#dispatchingId)
-                return;
+            // Nothing fired and nothing was added: what is left is not due yet.
+            if (!canDrainPromiseJobs || (wheel.size === sizeBefore && this.#seq === seqBefore))
+                return false;
             drainPromiseJobs();
+            if (this.#sourceId !== id)
+                return false;
             t = now();
-            if (heap[0].deadline > t || t - start > BATCH_SECONDS)
-                return;
+            if (t > this.#sliceEnd)
+                return wheel.firstDue(t) >= 0;
             limit = this.#seq;
         }
-    }
-
-    #up(i: number): void {
-        const heap = this.#heap;
-        const entry = heap[i];
-        while (i > 0) {
-            const p = (i - 1) >> 1;
-            if (!before(entry, heap[p]))
-                break;
-            heap[i] = heap[p];
-            heap[i].heapIndex = i;
-            i = p;
-        }
-        heap[i] = entry;
-        entry.heapIndex = i;
-    }
-
-    #down(i: number): void {
-        const heap = this.#heap;
-        const n = heap.length;
-        const entry = heap[i];
-        for (;;) {
-            let c = 2 * i + 1;
-            if (c >= n)
-                break;
-            if (c + 1 < n && before(heap[c + 1], heap[c]))
-                c++;
-            if (!before(heap[c], entry))
-                break;
-            heap[i] = heap[c];
-            heap[i].heapIndex = i;
-            i = c;
-        }
-        heap[i] = entry;
-        entry.heapIndex = i;
     }
 }
 

@@ -7,7 +7,8 @@
  * apart: daylight saving time changes the local time, and an administrator
  * or NTP may set the system clock. An AtTimer therefore aims a monotonic
  * scheduler entry at its target, waits at most {@link MAX_WAIT} seconds at a
- * time, and when the entry fires checks `Date.now()`: it calls back only if
+ * time, and when the entry fires checks the wall clock (`Date.now()`, or the
+ * injected clock's: clock.ts): it calls back only if
  * the wall clock really reached the target, and otherwise recomputes the
  * target from the current wall time and aims again. A clock set forward past
  * several targets fires once (no burst); a clock set back by more than a
@@ -23,7 +24,7 @@
  */
 import GLib from 'gi://GLib';
 import { requireFunction } from '../notifier/callable.js';
-import { now } from '../notifier/clock.js';
+import { now, wallNow } from '../notifier/clock.js';
 import { describeValue } from '../notifier/errors.js';
 import { scheduler, type ScheduledEntry } from '../notifier/scheduler.js';
 import type { TimerCallback } from './timer.js';
@@ -244,7 +245,7 @@ export class AtTimer<Args extends unknown[] = unknown[]> {
         this.#schedule = schedule;
         this.#generation++;
         this.#lastFired = -Infinity;
-        this.#aim(Date.now());
+        this.#aim(wallNow());
     }
 
     /**
@@ -278,7 +279,7 @@ export class AtTimer<Args extends unknown[] = unknown[]> {
     }
 
     #fire(): void {
-        const wall = Date.now();
+        const wall = wallNow();
         if (wall < this.#target) {
             this.#aim(wall);
             return;
@@ -297,7 +298,7 @@ export class AtTimer<Args extends unknown[] = unknown[]> {
             this.stop();
             return;
         }
-        this.#aim(Date.now());
+        this.#aim(wallNow());
     }
 }
 

@@ -2,7 +2,7 @@
  * `Timer`, `OneShotTimer` and their weak variants: callbacks the notifier
  * calls after an interval (kaa.base's `kaa.Timer` family).
  *
- * Every timer is one entry in the notifier's scheduler (a heap behind ONE
+ * Every timer is one entry in the notifier's scheduler (a timer wheel behind ONE
  * GLib source, see notifier/scheduler.ts); a timer never owns a GLib source,
  * so a million timers cost a million small objects, not a million GLib
  * closures. Timers due at the same moment fire in the order they were
@@ -19,6 +19,7 @@ import { WeakCallable, requireFunction, type WeakMethod } from '../notifier/call
 import { now } from '../notifier/clock.js';
 import { describeValue } from '../notifier/errors.js';
 import { coarseScheduler, scheduler, type ScheduledEntry, type Scheduler } from '../notifier/scheduler.js';
+import type { Bucket } from '../notifier/timer-wheel.js';
 
 /** A timer callback: gets the arguments bound at construction; returns `false` to stop. */
 export type TimerCallback<Args extends unknown[] = unknown[]> = (...args: Args) => unknown;
@@ -93,6 +94,7 @@ class TimerState implements ScheduledEntry {
     deadline = 0;
     heapIndex = -1;
     seq = 0;
+    bucket: Bucket | null = null;
     /** The running interval, `null` while stopped. */
     interval: number | null = null;
     scheduler: Scheduler = scheduler;

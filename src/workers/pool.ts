@@ -10,7 +10,7 @@
  * except `{wait: true}` calls, which may finish first).
  * @module
  */
-import GLib from 'gi://GLib';
+import { preciseNow } from '../notifier/clock.js';
 import { WorkerError, describeValue } from '../notifier/errors.js';
 import { addShutdownHook } from '../notifier/loop.js';
 import { scheduler, type ScheduledEntry } from '../notifier/scheduler.js';
@@ -63,7 +63,7 @@ const INTERNAL = Symbol('kaa.ThreadPool internal');
 /** Pools with workers or queued calls: what the shutdown sequence stops. */
 const active = new Set<ThreadPool>();
 
-const now = () => GLib.get_monotonic_time() / 1e6;
+const now = preciseNow;
 
 function checkSize(size: unknown): number {
     if (!Number.isInteger(size) || (size as number) < 1)

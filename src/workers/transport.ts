@@ -32,6 +32,7 @@
  */
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
+import { systemNow } from '../notifier/clock.js';
 import { drainPromiseJobs } from '../notifier/jobs.js';
 import { addIterationCheck } from '../notifier/loop.js';
 import { addFdWatch, forgetSource, removeSource, sourceExists } from '../notifier/sources.js';
@@ -230,7 +231,7 @@ export class Transport {
     #dueForCheck(): boolean {
         if (this.expecting)
             return true;
-        const t = GLib.get_monotonic_time();
+        const t = systemNow() * 1e6;
         if (t - this.#checkedAt < IDLE_CHECK * 1e6)
             return false;
         this.#checkedAt = t;

@@ -17,7 +17,7 @@
  * @module
  */
 import Gio from 'gi://Gio';
-import GLib from 'gi://GLib';
+import { preciseNow } from '../notifier/clock.js';
 import { WorkerError } from '../notifier/errors.js';
 import { addStatisticsHook } from '../notifier/loop.js';
 import { scheduler } from '../notifier/scheduler.js';
@@ -213,7 +213,7 @@ export class Worker {
         if (this.#state !== 'running' || this.#stopAt)
             return;
         this.#grace = grace;
-        this.#stopAt = GLib.get_monotonic_time() / 1e6;
+        this.#stopAt = preciseNow();
         try {
             this.#proc.get_stdin_pipe()?.close(null);
         } catch {
@@ -236,7 +236,7 @@ export class Worker {
             this.#calls.delete(job.id);
             this.#setExpecting();
             job.state = 'done';
-            this.idleSince = GLib.get_monotonic_time() / 1e6;
+            this.idleSince = preciseNow();
             try {
                 if (!job.ip.finished) {
                     if (message[2])
@@ -302,7 +302,7 @@ export class Worker {
 
     #check(): void {
         this.#poll = null;
-        const now = GLib.get_monotonic_time() / 1e6;
+        const now = preciseNow();
         if (this.#proc.get_identifier() !== null) {
             if (this.#stopAt && now - this.#stopAt > this.#grace)
                 this.#proc.force_exit();
@@ -321,7 +321,7 @@ export class Worker {
     #maybeDead(): boolean {
         if (this.#state !== 'dying' || this.#proc.get_identifier() !== null)
             return false;
-        const now = GLib.get_monotonic_time() / 1e6;
+        const now = preciseNow();
         this.#exitedAt ||= now;
         if (this.#stderr.alive && now - this.#exitedAt < STDERR_GRACE)
             return false;

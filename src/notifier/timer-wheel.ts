@@ -1,0 +1,294 @@
+/**
+ * The timer wheel: where the scheduler keeps its deadlines.
+ *
+ * A binary heap of 100k deadlines walks 17 levels per pop, and bursts of
+ * timers (1,000 due per millisecond) then cost more than a millisecond of
+ * CPU per millisecond. The wheel keeps deadlines of the next {@link SLOTS}
+ * milliseconds in one slot per millisecond — an append to start a timer, a
+ * walk along the slot to fire — and only farther deadlines in a heap, which
+ * feeds the wheel as its window moves on. A slot keeps its entries in start
+ * order, so:
+ *
+ * - timers fire in deadline order to the millisecond, and within one
+ *   millisecond in start order (equal deadlines always in start order);
+ * - no timer fires early: a slot is fired entry by entry, each only once its
+ *   own deadline has passed.
+ *
+ * A stopped timer leaves a hole (`null`) in its slot, so stopping is O(1)
+ * and the walk of a slot that a callback changes stays valid; holes go when
+ * the slot empties or is compacted. The wheel is plain data: the scheduler
+ * (scheduler.ts) owns the GLib source, the clock and the time slices.
+ */
+import type { ScheduledEntry } from './scheduler.js';
+
+/** The wheel's window, in 1 ms slots (a power of 2): deadlines farther out wait in a heap. */
+export const SLOTS = 1024;
+const MASK = SLOTS - 1;
+
+/** One millisecond of the wheel, or (`pos === -1`) the heap of far deadlines. */
+export class Bucket {
+    items: (ScheduledEntry | null)[] = [];
+    /** Entries before `head` are holes. */
+    head = 0;
+    live = 0;
+    constructor(readonly pos: number) {}
+}
+
+const before = (a: ScheduledEntry, b: ScheduledEntry) =>
+    a.deadline < b.deadline || (a.deadline === b.deadline && a.seq < b.seq);
+
+const slotOf = (deadline: number) => Math.floor(deadline * 1000);
+
+/** Slots of 1 ms for near deadlines, a heap for far ones (see the module doc). */
+export class TimerWheel {
+    readonly #slots: Bucket[] = Array.from({ length: SLOTS }, (_, i) => new Bucket(i));
+    /** One bit per slot with live entries. */
+    readonly #bits = new Int32Array(SLOTS >> 5);
+    readonly #far = new Bucket(-1);
+    /** The first slot (absolute ms) that may hold entries; far entries are all at cursor + SLOTS or later. */
+    #cursor = 0;
+    #wheelSize = 0;
+    /** Walks of a slot in progress (holes are compacted only when none is). */
+    #walking = 0;
+
+    /** The number of entries held. */
+    get size(): number {
+        return this.#wheelSize + this.#far.items.length;
+    }
+
+    /** Adds `entry` (its `seq` already set); `now` is the clock, read only when the wheel is empty. */
+    add(entry: ScheduledEntry, now: () => number): void {
+        if (this.#wheelSize === 0) {
+            const t = slotOf(now());
+            if (t < this.#cursor && this.#far.items.length === 0)
+                this.#cursor = t;
+            else if (t > this.#cursor)
+                this.#moveCursor(t);
+        }
+        const k = slotOf(entry.deadline);
+        if (k >= this.#cursor + SLOTS)
+            this.#heapPush(entry);
+        else
+            this.#append(entry, k < this.#cursor ? this.#cursor : k);
+    }
+
+    /** Removes `entry`; false if the wheel did not hold it. */
+    remove(entry: ScheduledEntry): boolean {
+        const bucket = entry.bucket;
+        if (!bucket || entry.heapIndex < 0)
+            return false;
+        if (bucket === this.#far) {
+            this.#heapRemove(entry);
+            return true;
+        }
+        bucket.items[entry.heapIndex] = null;
+        entry.bucket = null;
+        entry.heapIndex = -1;
+        this.#wheelSize--;
+        if (--bucket.live === 0)
+            this.#emptied(bucket);
+        return true;
+    }
+
+    /** The earliest deadline held, or Infinity. */
+    earliest(): number {
+        if (this.#wheelSize === 0)
+            return this.#far.items.length ? (this.#far.items[0] as ScheduledEntry).deadline : Infinity;
+        const bucket = this.#slots[this.#find(this.#cursor, this.#cursor + SLOTS - 1) & MASK];
+        let min = Infinity;
+        const items = bucket.items;
+        for (let i = bucket.head; i < items.length; i++) {
+            const entry = items[i];
+            if (entry !== null && entry.deadline < min)
+                min = entry.deadline;
+        }
+        return min;
+    }
+
+    /**
+     * The first slot that holds entries and is due at `t` (seconds), moving
+     * the window up to it; -1 when none is. Call at the start of a round.
+     */
+    firstDue(t: number): number {
+        const tms = slotOf(t);
+        if (this.#wheelSize === 0) {
+            if (tms > this.#cursor)
+                this.#moveCursor(tms);
+            if (this.#wheelSize === 0)
+                return -1;
+        }
+        const k = this.#find(this.#cursor, Math.min(Math.max(tms, this.#cursor), this.#cursor + SLOTS - 1));
+        if (k > this.#cursor)
+            this.#moveCursor(k);
+        return k;
+    }
+
+    /** The next slot after `k` that holds entries and is due at `t`, or -1. */
+    nextDue(k: number, t: number): number {
+        const hi = Math.min(slotOf(t), this.#cursor + SLOTS - 1);
+        return k + 1 > hi ? -1 : this.#find(k + 1, hi);
+    }
+
+    /**
+     * Fires, in start order, the entries of slot `k` whose deadline is at
+     * most `t` and whose `seq` is below `limit`; the others stay. Stops early
+     * (returns true) once `cut()` says the time slice is over (asked every 32
+     * firings). An entry is out of the wheel when its `fire()` runs.
+     */
+    fireSlot(k: number, t: number, limit: number, cut: () => boolean, onError: (error: unknown) => void): boolean {
+        const bucket = this.#slots[k & MASK];
+        const items = bucket.items;
+        let fired = 0;
+        let stopped = false;
+        this.#walking++;
+        try {
+            for (let i = bucket.head; i < items.length; i++) {
+                const entry = items[i];
+                if (entry === null || entry.deadline > t || entry.seq >= limit)
+                    continue;
+                items[i] = null;
+                entry.bucket = null;
+                entry.heapIndex = -1;
+                this.#wheelSize--;
+                bucket.live--;
+                try {
+                    entry.fire();
+                } catch (error) {
+                    onError(error);
+                }
+                if ((++fired & 31) === 0 && cut()) {
+                    stopped = true;
+                    break;
+                }
+            }
+        } finally {
+            this.#walking--;
+        }
+        if (bucket.live === 0)
+            this.#emptied(bucket);
+        else
+            this.#tidy(bucket);
+        return stopped;
+    }
+
+    #append(entry: ScheduledEntry, k: number): void {
+        const bucket = this.#slots[k & MASK];
+        entry.bucket = bucket;
+        entry.heapIndex = bucket.items.length;
+        bucket.items.push(entry);
+        this.#wheelSize++;
+        if (bucket.live++ === 0)
+            this.#bits[bucket.pos >> 5] |= 1 << (bucket.pos & 31);
+    }
+
+    #emptied(bucket: Bucket): void {
+        this.#bits[bucket.pos >> 5] &= ~(1 << (bucket.pos & 31));
+        if (this.#walking === 0) {
+            bucket.items = [];
+            bucket.head = 0;
+        }
+    }
+
+    /** Drops leading holes, and compacts a slot that is mostly holes (not while a walk is under way). */
+    #tidy(bucket: Bucket): void {
+        const items = bucket.items;
+        while (bucket.head < items.length && items[bucket.head] === null)
+            bucket.head++;
+        if (this.#walking > 0 || items.length - bucket.head <= 2 * bucket.live + 16)
+            return;
+        const kept: ScheduledEntry[] = [];
+        for (let i = bucket.head; i < items.length; i++) {
+            const entry = items[i];
+            if (entry !== null) {
+                entry.heapIndex = kept.length;
+                kept.push(entry);
+            }
+        }
+        bucket.items = kept;
+        bucket.head = 0;
+    }
+
+    /** The first slot in [from, to] (absolute ms, to - from < SLOTS) with live entries, or -1. */
+    #find(from: number, to: number): number {
+        let k = from;
+        while (k <= to) {
+            const pos = k & MASK;
+            const word = this.#bits[pos >> 5] >>> (pos & 31);
+            if (word !== 0) {
+                const found = k + 31 - Math.clz32(word & -word);
+                return found <= to ? found : -1;
+            }
+            k += 32 - (pos & 31);
+        }
+        return -1;
+    }
+
+    /** Moves the window forward to `k` (only over empty slots) and takes in the far deadlines it now covers. */
+    #moveCursor(k: number): void {
+        this.#cursor = k;
+        const far = this.#far.items as ScheduledEntry[];
+        const end = k + SLOTS;
+        while (far.length && slotOf(far[0].deadline) < end) {
+            const entry = far[0];
+            this.#heapRemove(entry);
+            this.#append(entry, Math.max(slotOf(entry.deadline), k));
+        }
+    }
+
+    #heapPush(entry: ScheduledEntry): void {
+        const heap = this.#far.items as ScheduledEntry[];
+        entry.bucket = this.#far;
+        entry.heapIndex = heap.length;
+        heap.push(entry);
+        this.#up(entry.heapIndex);
+    }
+
+    #heapRemove(entry: ScheduledEntry): void {
+        const heap = this.#far.items as ScheduledEntry[];
+        const i = entry.heapIndex;
+        const last = heap.pop() as ScheduledEntry;
+        entry.bucket = null;
+        entry.heapIndex = -1;
+        if (last !== entry) {
+            heap[i] = last;
+            last.heapIndex = i;
+            this.#down(i);
+            this.#up(last.heapIndex);
+        }
+    }
+
+    #up(i: number): void {
+        const heap = this.#far.items as ScheduledEntry[];
+        const entry = heap[i];
+        while (i > 0) {
+            const p = (i - 1) >> 1;
+            if (!before(entry, heap[p]))
+                break;
+            heap[i] = heap[p];
+            heap[i].heapIndex = i;
+            i = p;
+        }
+        heap[i] = entry;
+        entry.heapIndex = i;
+    }
+
+    #down(i: number): void {
+        const heap = this.#far.items as ScheduledEntry[];
+        const n = heap.length;
+        const entry = heap[i];
+        for (;;) {
+            let c = 2 * i + 1;
+            if (c >= n)
+                break;
+            if (c + 1 < n && before(heap[c + 1], heap[c]))
+                c++;
+            if (!before(heap[c], entry))
+                break;
+            heap[i] = heap[c];
+            heap[i].heapIndex = i;
+            i = c;
+        }
+        heap[i] = entry;
+        entry.heapIndex = i;
+    }
+}

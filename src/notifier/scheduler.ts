@@ -55,7 +55,7 @@ export const SLICE_SECONDS = 0.002;
 
 /** A timer wheel behind a single GLib timeout source. */
 export class Scheduler {
-    readonly #wheel = new TimerWheel();
+    readonly #wheel = new TimerWheel(now);
     readonly #coarse: boolean;
     #seq = 0;
     #sourceId = 0;
@@ -73,6 +73,7 @@ export class Scheduler {
     constructor(coarse = false) {
         this.#coarse = coarse;
         onClockMoved(() => {
+            this.#wheel.rebase(now());
             if (!this.#dispatchingId && this.#wheel.size)
                 this.#aim();
         });
@@ -98,7 +99,7 @@ export class Scheduler {
         if (entry.heapIndex >= 0)
             throw new Error('kaa scheduler: entry is already scheduled');
         entry.seq = this.#seq++;
-        this.#wheel.add(entry, now);
+        this.#wheel.add(entry);
         if (entry.deadline < this.#aimedAt && !this.#dispatchingId)
             this.#aim(entry.deadline);
     }

@@ -50,26 +50,40 @@ export class TimerWheel {
     #wheelSize = 0;
     /** Walks of a slot in progress (holes are compacted only when none is). */
     #walking = 0;
+    readonly #now: () => number;
+
+    /** @param now - the clock (monotonic seconds), read when a far deadline may only look far. */
+    constructor(now: () => number) {
+        this.#now = now;
+    }
 
     /** The number of entries held. */
     get size(): number {
         return this.#wheelSize + this.#far.items.length;
     }
 
-    /** Adds `entry` (its `seq` already set); `now` is the clock, read only when the wheel is empty. */
-    add(entry: ScheduledEntry, now: () => number): void {
-        if (this.#wheelSize === 0) {
-            const t = slotOf(now());
-            if (t < this.#cursor && this.#far.items.length === 0)
-                this.#cursor = t;
-            else if (t > this.#cursor)
-                this.#moveCursor(t);
-        }
+    /**
+     * Moves the window to `t` (seconds) while the wheel holds nothing: forward
+     * as time passes, or back when the clock was replaced.
+     */
+    rebase(t: number): void {
+        if (this.size !== 0)
+            return;
+        this.#cursor = slotOf(t);
+    }
+
+    /** Adds `entry` (its `seq` already set). */
+    add(entry: ScheduledEntry): void {
         const k = slotOf(entry.deadline);
-        if (k >= this.#cursor + SLOTS)
-            this.#heapPush(entry);
-        else
-            this.#append(entry, k < this.#cursor ? this.#cursor : k);
+        if (k >= this.#cursor + SLOTS) {
+            // The window may lag the clock (it moves when the scheduler fires).
+            this.firstDue(this.#now());
+            if (k >= this.#cursor + SLOTS) {
+                this.#heapPush(entry);
+                return;
+            }
+        }
+        this.#append(entry, k < this.#cursor ? this.#cursor : k);
     }
 
     /** Removes `entry`; false if the wheel did not hold it. */
@@ -120,6 +134,8 @@ export class TimerWheel {
         const k = this.#find(this.#cursor, Math.min(Math.max(tms, this.#cursor), this.#cursor + SLOTS - 1));
         if (k > this.#cursor)
             this.#moveCursor(k);
+        else if (k < 0 && tms > this.#cursor)
+            this.#moveCursor(tms); // every slot up to tms is empty
         return k;
     }
 
@@ -183,9 +199,11 @@ export class TimerWheel {
 
     #emptied(bucket: Bucket): void {
         this.#bits[bucket.pos >> 5] &= ~(1 << (bucket.pos & 31));
+        // Keep a short array (a zero-delay chain reuses one slot again and again).
         if (this.#walking === 0) {
-            bucket.items = [];
-            bucket.head = 0;
+            if (bucket.items.length > 64)
+                bucket.items = [];
+            bucket.head = bucket.items.length;
         }
     }
 

@@ -1,4 +1,4 @@
-// The scheduler: one GLib source behind a heap of deadlines.
+// The scheduler: one GLib source behind a timer wheel (a heap for far deadlines).
 import GLib from 'gi://GLib';
 import system from 'system';
 import { main } from '../../src/notifier/loop.js';
@@ -29,6 +29,35 @@ describe('the scheduler', () => {
         scheduler.add(entry(0, () => log.push('b')));
         main.loop(() => log.length < 4, 2);
         expect(log).toEqual(['a', 'b', 'reaction', 'c']);
+    });
+
+    it('settles promise reactions between two overdue milliseconds it fires in one dispatch', () => {
+        const log: string[] = [];
+        const t = now();
+        scheduler.add({ deadline: t - 0.003, heapIndex: -1, seq: 0, fire: () => {
+            log.push('a');
+            void Promise.resolve().then(() => log.push('reaction'));
+        } });
+        scheduler.add({ deadline: t - 0.001, heapIndex: -1, seq: 0, fire: () => log.push('b') });
+        main.loop(() => log.length < 3, 2);
+        expect(log).toEqual(['a', 'reaction', 'b']);
+    });
+
+    it('fires a burst of due timers in time slices, letting other sources run in between', () => {
+        const total = 200000;
+        let count = 0;
+        let countWhenOtherRan = -1;
+        const deadline = now();
+        for (let i = 0; i < total; i++)
+            scheduler.add({ deadline, heapIndex: -1, seq: 0, fire: () => count++ });
+        GLib.idle_add(GLib.PRIORITY_DEFAULT, () => {
+            countWhenOtherRan = count;
+            return GLib.SOURCE_REMOVE;
+        });
+        main.loop(() => count < total, 20);
+        expect(count).toBe(total);
+        expect(countWhenOtherRan).toBeGreaterThan(0);
+        expect(countWhenOtherRan).toBeLessThan(total);
     });
 
     it('lets other sources run while a long zero-delay chain goes on', () => {

@@ -2,6 +2,7 @@
 // spec, kaa must hold no live GLib source, timer or deferred call (DESIGN.md
 // §8: a leak fails the spec). Layers that own processes or workers add their
 // own counts to `main.statistics().live` (`addStatisticsHook`).
+import { isClockInjected, setClock } from '../../src/notifier/clock.js';
 import { main } from '../../src/notifier/loop.js';
 
 afterEach(() => {
@@ -19,6 +20,10 @@ afterEach(() => {
     }
     if (stats.depth)
         leaks.push(`a kaa loop still running (depth ${stats.depth})`);
+    if (isClockInjected()) {
+        leaks.push('a fake clock still installed');
+        setClock(null);
+    }
     if (leaks.length)
         fail(`kaa left alive after the spec: ${leaks.join(', ')}`);
 });

@@ -259,11 +259,17 @@ export class AtTimer<Args extends unknown[] = unknown[]> {
         this.#generation++;
     }
 
-    /** Aims the entry at the next match after `wall` (epoch ms), waiting at most MAX_WAIT seconds. */
-    #aim(wall: number): void {
+    /**
+     * Aims the entry at the next match after `wall` (epoch ms), waiting at
+     * most MAX_WAIT seconds. `pending`, a target not reached yet, is kept
+     * unless the new search finds an earlier one (the clock was set back):
+     * searching again from a wall time inside the hour DST repeats would
+     * otherwise skip the repeated hour's second occurrence.
+     */
+    #aim(wall: number, pending = Infinity): void {
         const schedule = this.#schedule as Schedule;
         const from = wall >= this.#lastFired - SETBACK_SLACK_MS ? Math.max(wall, this.#lastFired) : wall;
-        this.#target = nextMatch(from, schedule);
+        this.#target = Math.min(nextMatch(from, schedule), pending > wall ? pending : Infinity);
         const wait = Math.min((this.#target - wall) / 1000, MAX_WAIT);
         this.#entry.deadline = now() + Math.max(wait, 0);
         scheduler.add(this.#entry);
@@ -281,7 +287,7 @@ export class AtTimer<Args extends unknown[] = unknown[]> {
     #fire(): void {
         const wall = wallNow();
         if (wall < this.#target) {
-            this.#aim(wall);
+            this.#aim(wall, this.#target);
             return;
         }
         this.#lastFired = this.#target;

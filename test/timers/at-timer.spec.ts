@@ -1,7 +1,8 @@
 // AtTimer, OneShotAtTimer and nextAtTime(): wall-clock times, DST, clock changes.
 import GLib from 'gi://GLib';
 import { main, signals } from '../../src/notifier/loop.js';
-import { now } from '../../src/notifier/clock.js';
+import { now, wallNow } from '../../src/notifier/clock.js';
+import { FakeClock } from '../../src/notifier/fake-clock.js';
 import { scheduler } from '../../src/notifier/scheduler.js';
 import { AtTimer, OneShotAtTimer, nextAtTime, type AtTimerSpec } from '../../src/timers.js';
 
@@ -9,16 +10,31 @@ import { AtTimer, OneShotAtTimer, nextAtTime, type AtTimerSpec } from '../../src
 const BERLIN = 'CET-1CEST,M3.5.0,M10.5.0/3';
 const EVERY_SECOND = Array.from({ length: 60 }, (_, i) => i);
 
+let fake: FakeClock | null = null;
+afterEach(() => {
+    fake?.uninstall();
+    fake = null;
+});
+
 /**
- * Fakes the wall clock (`Date.now()`, restored after the spec) as the real one
- * plus `clock.offset` ms, starting 20 ms before a whole second, so a timer
- * aimed at the next second fires within 20 ms instead of up to a second.
+ * Runs the spec on kaa's fake clock (autojump: the loop jumps to the next
+ * deadline instead of sleeping), its wall clock starting at `wall` (default
+ * 20 ms before a whole second). Setting `offset` steps the wall clock alone,
+ * as an administrator or NTP would.
  */
-function fakeWallClock(): { offset: number } {
-    const realNow = Date.now;
-    const clock = { offset: 980 - (realNow.call(Date) % 1000) };
-    spyOn(Date, 'now').and.callFake(() => realNow.call(Date) + clock.offset);
-    return clock;
+function fakeWallClock(wall = Date.UTC(2026, 5, 1, 12, 0, 0) - 20): { offset: number } {
+    const clock = new FakeClock({ wall, autojump: true }).install();
+    fake = clock;
+    let offset = 0;
+    return {
+        get offset() {
+            return offset;
+        },
+        set offset(ms: number) {
+            clock.setWall(wallNow() + ms - offset);
+            offset = ms;
+        },
+    };
 }
 
 const next = (from: string, spec: AtTimerSpec) => nextAtTime(new Date(from), spec).toISOString();
@@ -145,9 +161,10 @@ describe('AtTimer', () => {
     });
 
     it('fires when the wall clock reaches each matching time, never before', () => {
+        fakeWallClock();
         const fires: { wall: number; target: number }[] = [];
         const timer = new AtTimer(() => {
-            fires.push({ wall: Date.now(), target: (timer.next as Date).getTime() });
+            fires.push({ wall: wallNow(), target: (timer.next as Date).getTime() });
             return fires.length < 2;
         });
         timer.start({ seconds: EVERY_SECOND });
@@ -199,7 +216,7 @@ describe('AtTimer', () => {
         expect(timer.active).toBeFalse();
     });
 
-    describe('when the system clock changes (Date.now() faked)', () => {
+    describe('when the system clock changes (wallNow() faked)', () => {
         let clock = { offset: 0 };
         beforeEach(() => {
             clock = fakeWallClock();
@@ -208,7 +225,7 @@ describe('AtTimer', () => {
         it('does not fire early when the clock was set back; it aims at the new next time', () => {
             const fires: { wall: number; target: number }[] = [];
             const timer = new AtTimer(() => {
-                fires.push({ wall: Date.now(), target: (timer.next as Date).getTime() });
+                fires.push({ wall: wallNow(), target: (timer.next as Date).getTime() });
                 return false;
             });
             timer.start({ seconds: EVERY_SECOND });
@@ -262,8 +279,32 @@ describe('AtTimer', () => {
             main.loop(() => calls === 0, 5);
             main.loop(true, 0.05);
             expect(calls).toBe(1);
-            expect((timer.next as Date).getTime()).toBeGreaterThan(Date.now());
+            expect((timer.next as Date).getTime()).toBeGreaterThan(wallNow());
             timer.stop();
+        });
+    });
+    describe('running across daylight saving time (Central Europe, fake clock)', () => {
+        const run = (from: string, spec: AtTimerSpec, count: number): string[] => {
+            fakeWallClock(Date.parse(from));
+            const fired: string[] = [];
+            const timer = new AtTimer(() => {
+                fired.push(new Date(wallNow()).toISOString());
+                return fired.length < count;
+            });
+            timer.start({ ...spec, timeZone: BERLIN });
+            main.loop(() => timer.active, 4 * 3600);
+            return fired;
+        };
+
+        it('fires 01:30, then 03:00 (02:00 and 02:30 do not exist), 03:30 when DST begins', () => {
+            expect(run('2026-03-29T00:20:00Z', { minutes: [0, 30] }, 3))
+                .toEqual(['2026-03-29T00:30:00.000Z', '2026-03-29T01:00:00.000Z', '2026-03-29T01:30:00.000Z']);
+        });
+
+        it('fires each wall-clock hour once when DST ends, 02:00 at its second occurrence', () => {
+            // 01:00 CEST = 23:00 UTC; 02:00 CEST (00:00 UTC) is skipped for 02:00 CET (01:00 UTC).
+            expect(run('2026-10-24T22:30:00Z', { minutes: 0 }, 3))
+                .toEqual(['2026-10-24T23:00:00.000Z', '2026-10-25T01:00:00.000Z', '2026-10-25T02:00:00.000Z']);
         });
     });
 });

@@ -1,15 +1,19 @@
 // The Timer family: Timer, OneShotTimer, WeakTimer, WeakOneShotTimer.
 // (AtTimer is in timers/at-timer.spec.ts, timed() in timers/timed.spec.ts.)
-import GLib from 'gi://GLib';
+// Every spec runs on kaa's fake clock with autojump (no real sleeps), except
+// the few that check what the real clock and GLib do: they uninstall it first.
 import GObject from 'gi://GObject';
 import { main, signals } from '../src/notifier/loop.js';
 import { now } from '../src/notifier/clock.js';
 import { coarseScheduler, scheduler } from '../src/notifier/scheduler.js';
 import { OneShotTimer, Timer, WeakOneShotTimer, WeakTimer } from '../src/timers.js';
+import { useFakeClock } from './support/fake-clock.js';
 
-/** Busy-waits `seconds` (a long callback). */
+const clock = useFakeClock();
+
+/** A long callback: `seconds` of (fake) time pass while it runs. */
 function block(seconds: number): void {
-    GLib.usleep(Math.round(seconds * 1e6));
+    clock().advance(seconds);
 }
 
 /** Runs `body` with a `kaa.signals.exception` handler that records and handles every error. */
@@ -243,6 +247,7 @@ describe('Timer', () => {
     });
 
     it('with {coarse: true} uses one whole-second GLib source, and fires', () => {
+        clock().uninstall(); // the real clock: this is about GLib's whole-second source
         let fired = 0;
         const timer = new Timer(() => {
             fired++;
@@ -389,6 +394,7 @@ describe('OneShotTimer', () => {
     });
 
     it('fires 10,000 concurrent timers with random delays exactly once each, never early', () => {
+        clock().uninstall(); // the real clock and GLib's real timeouts
         const n = 10000;
         const fired = new Uint8Array(n);
         let count = 0;

@@ -46,14 +46,7 @@ const movedListeners: (() => void)[] = [];
  * const deadline = now() + 0.5;
  */
 export function now(): number {
-    if (injected !== null)
-        return injected.now();
-    const ms = Date.now();
-    if (ms !== lastWallMs) {
-        lastWallMs = ms;
-        cached = GLib.get_monotonic_time() / 1e6;
-    }
-    return cached;
+    return injected !== null ? injected.now() : systemNow();
 }
 
 /**
@@ -80,13 +73,20 @@ export function wallNow(): number {
 }
 
 /**
- * The system's monotonic time in seconds, even while another clock is
- * injected: for pacing checks of GLib state, which real time drives.
+ * The system's monotonic time in seconds (read like {@link now}: at most
+ * once per wall-clock millisecond), even while another clock is injected:
+ * for pacing by real time — checks of GLib state, the scheduler's time
+ * slices.
  * @example
  * if (systemNow() - checkedAt > 1) recheck();
  */
 export function systemNow(): number {
-    return GLib.get_monotonic_time() / 1e6;
+    const ms = Date.now();
+    if (ms !== lastWallMs) {
+        lastWallMs = ms;
+        cached = GLib.get_monotonic_time() / 1e6;
+    }
+    return cached;
 }
 
 /**

@@ -31,7 +31,7 @@
  *   whenever the clock says it moved.
  */
 import GLib from 'gi://GLib';
-import { isClockInjected, msUntil, now, onClockMoved } from './clock.js';
+import { isClockInjected, msUntil, now, onClockMoved, systemNow } from './clock.js';
 import { canDrainPromiseJobs, drainPromiseJobs } from './jobs.js';
 import { addIdle, addTimeout, addTimeoutSeconds, forgetSource, removeSource, reportException, sourceExists } from './sources.js';
 import { TimerWheel, type Bucket } from './timer-wheel.js';
@@ -67,7 +67,8 @@ export class Scheduler {
     /** The source fired since the last verify(): it exists (or was re-aimed). */
     #firedInIteration = false;
     #sliceEnd = 0;
-    readonly #cut = () => now() > this.#sliceEnd;
+    /** Time slices are real time, whatever clock the deadlines are on. */
+    readonly #cut = () => systemNow() > this.#sliceEnd;
 
     /** @param coarse - use whole-second GLib timeouts (grouped by GLib to save power). */
     constructor(coarse = false) {
@@ -217,7 +218,7 @@ export class Scheduler {
     #fireDue(t: number): boolean {
         const wheel = this.#wheel;
         const id = this.#dispatchingId;
-        this.#sliceEnd = t + SLICE_SECONDS;
+        this.#sliceEnd = systemNow() + SLICE_SECONDS;
         let limit = this.#seq;
         for (;;) {
             let k = wheel.firstDue(t);
@@ -244,7 +245,7 @@ export class Scheduler {
             if (this.#sourceId !== id)
                 return false;
             t = now();
-            if (t > this.#sliceEnd)
+            if (this.#cut())
                 return wheel.firstDue(t) >= 0;
             limit = this.#seq;
         }

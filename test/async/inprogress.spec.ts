@@ -5,6 +5,7 @@ import { main } from '../../src/notifier/loop.js';
 import { setDebug } from '../../src/notifier/debug.js';
 import { InProgressAborted, TimeoutException } from '../../src/notifier/errors.js';
 import { InProgress, InProgressStatus, delay } from '../../src/async/index.js';
+import { useFakeClock } from '../support/fake-clock.js';
 
 /** Catches what kaa prints, so a report can be checked and stays quiet. */
 function capturePrinterr(): string[] {
@@ -216,6 +217,21 @@ describe('InProgress', () => {
     });
 
     describe('timeout()', () => {
+        const clock = useFakeClock(); // autojump: no real waiting
+
+        it('fails at its deadline and not a moment before (stepped by hand)', () => {
+            clock().autojump = false;
+            const ip = new InProgress<string>();
+            const t = ip.timeout(2);
+            clock().advance(1.999);
+            main.loop(true, 0);
+            expect(t.finished).toBeFalse();
+            clock().advance(0.001);
+            main.loop(() => !t.finished, 0);
+            expect(t.exception).toBeInstanceOf(TimeoutException);
+            expect(ip.finished).toBeFalse();
+        });
+
         it('returns a new InProgress that mirrors the original', () => {
             const ip = new InProgress<string>();
             const t = ip.timeout(5);
@@ -263,6 +279,8 @@ describe('InProgress', () => {
     });
 
     describe('wait()', () => {
+        useFakeClock();
+
         it('runs the loop until it finishes and returns the result', () => {
             const ip = new InProgress<number>();
             delay(0.01).connect(() => ip.finish(11));

@@ -4,11 +4,15 @@ import {
     AtTimer, OneShotTimer, POLICY_MANY, POLICY_ONCE, POLICY_RESTART, Timer, WeakOneShotTimer, timed,
     type TimedPolicy,
 } from '../../src/timers.js';
+import { useFakeClock } from '../support/fake-clock.js';
 
 /** Iterates until no timer is scheduled (no loop timeout: it would be a scheduled timer itself). */
 function runTimers(): void {
     main.loop(() => main.statistics().timers > 0);
 }
+
+// Every spec runs on kaa's fake clock with autojump (no real sleeps).
+useFakeClock();
 
 describe('timed', () => {
     it('exports the policies as strings', () => {

@@ -2,10 +2,26 @@
 // shared stops, aborting start().
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
+import { FakeClock } from '../../src/notifier/fake-clock.js';
 import { main } from '../../src/notifier/loop.js';
 import { liveChildren } from '../../src/process/supervisor.js';
 import { Process } from '../../src/process/index.js';
 import { alive, lines } from './helpers.js';
+
+/**
+ * Iterates while `condition()` is true, for at most `seconds` of real time
+ * (whatever kaa's clock says; a plain GLib timeout wakes the loop up).
+ */
+function waitReal(condition: () => boolean, seconds: number): void {
+    const end = GLib.get_monotonic_time() + seconds * 1e6;
+    const tick = GLib.timeout_add(GLib.PRIORITY_DEFAULT, 10, () => GLib.SOURCE_CONTINUE);
+    try {
+        while (condition() && GLib.get_monotonic_time() < end)
+            main.step();
+    } finally {
+        GLib.source_remove(tick);
+    }
+}
 
 describe('Process.stop()', () => {
     afterEach(() => {
@@ -25,16 +41,24 @@ describe('Process.stop()', () => {
             expect(proc.stopping).toBeFalse();
         });
 
-        it('escalates to SIGKILL when the child ignores SIGTERM', () => {
+        it('escalates to SIGKILL when the child ignores SIGTERM, after `wait` seconds (fake clock)', () => {
             const proc = new Process(['sh', '-c', 'trap "" TERM; echo ready; exec sleep 30']);
             const ip = proc.start();
             expect(proc.readline().wait(5)).toBe('ready\n');
-            const t0 = GLib.get_monotonic_time();
-            proc.stop({ wait: 0.3 }).wait(5);
-            const waited = (GLib.get_monotonic_time() - t0) / 1e6;
-            expect(ip.result).toBe(-9);
-            expect(waited).toBeGreaterThanOrEqual(0.29);
-            expect(alive(proc.pid as number)).toBeFalse();
+            const clock = new FakeClock().install();
+            try {
+                const stop = proc.stop({ wait: 30 });
+                clock.advance(29.999);
+                waitReal(() => !stop.finished, 0.05);
+                expect(stop.finished).toBeFalse();
+                expect(alive(proc.pid as number)).toBeTrue();
+                clock.advance(0.001);
+                waitReal(() => !stop.finished, 5);
+                expect(ip.result).toBe(-9);
+                expect(alive(proc.pid as number)).toBeFalse();
+            } finally {
+                clock.uninstall();
+            }
         });
 
         it('writes a string stop command to stdin first and waits for the exit', () => {

@@ -245,7 +245,7 @@ export class Scheduler {
             if (this.#sourceId !== id)
                 return false;
             t = now();
-            if (this.#cut())
+            if ((isClockInjected() ? systemNow() : t) > this.#sliceEnd)
                 return wheel.firstDue(t) >= 0;
             limit = this.#seq;
         }

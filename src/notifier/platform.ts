@@ -5,7 +5,7 @@
  * `Gio.Unix*`/`Gio.FileDescriptorBased` into `GioUnix`. What that means per
  * GJS (checked in Debian roots):
  *
- * | | GJS 1.74 (GLib 2.74) | GJS 1.82 (GLib 2.84) | GJS 1.90 (GLib 2.86+) |
+ * | | GJS 1.74 (GLib 2.74) | GJS 1.82 (GLib 2.84) | GJS 1.90 (GLib 2.90) |
  * | --- | --- | --- | --- |
  * | `gi://GLibUnix`, `gi://GioUnix` | absent (importing throws) | present | present |
  * | `GLib.unix_*`, `Gio.Unix*Stream` | the only API | work, print a deprecation warning with a stack | same |
@@ -47,11 +47,19 @@ function optionalNamespace<T>(name: string): T | null {
 const glibUnix = optionalNamespace<GLibUnixNamespace>('GLibUnix');
 const gioUnix = optionalNamespace<GioUnixNamespace>('GioUnix');
 
-/** Picks the first function a namespace has under one of `names` (early 2.80 typelibs kept `unix_`). */
-function pick<F>(ns: object | null, ...names: string[]): F | null {
+/**
+ * Picks the first function a namespace has under one of `names` that takes
+ * `arity` arguments. Names are tried newest first, because GJS keeps the
+ * older spellings as aliases that warn: GLib 2.84's `GLibUnix.signal_add_full`
+ * is `GLibUnix.signal_add` in 2.90, where the old name prints "has been
+ * renamed"; early 2.80 typelibs may keep the `unix_` prefix. The arity check
+ * keeps a C `g_unix_signal_add()` without a priority from being taken for
+ * the `_full` form.
+ */
+function pick<F>(ns: object | null, arity: number, ...names: string[]): F | null {
     for (const name of names) {
         const fn = ns ? (ns as Record<string, unknown>)[name] : undefined;
-        if (typeof fn === 'function')
+        if (typeof fn === 'function' && fn.length === arity)
             return fn.bind(ns) as F;
     }
     return null;
@@ -63,11 +71,11 @@ function legacyGLib<F>(name: string): F {
 }
 
 const fdAddImpl: (priority: number, fd: number, condition: GLib.IOCondition, fn: FdCallback) => number =
-    pick(glibUnix, 'fd_add_full', 'unix_fd_add_full') ?? legacyGLib('unix_fd_add_full');
+    pick(glibUnix, 4, 'fd_add_full', 'unix_fd_add_full') ?? legacyGLib('unix_fd_add_full');
 const signalAddImpl: (priority: number, signum: number, fn: () => boolean) => number =
-    pick(glibUnix, 'signal_add_full', 'unix_signal_add_full', 'unix_signal_add') ?? legacyGLib('unix_signal_add');
+    pick(glibUnix, 3, 'signal_add', 'signal_add_full', 'unix_signal_add', 'unix_signal_add_full') ?? legacyGLib('unix_signal_add');
 const nonblockingImpl: (fd: number, nonblock: boolean) => boolean =
-    pick(glibUnix, 'set_fd_nonblocking', 'unix_set_fd_nonblocking') ?? legacyGLib('unix_set_fd_nonblocking');
+    pick(glibUnix, 2, 'set_fd_nonblocking', 'unix_set_fd_nonblocking') ?? legacyGLib('unix_set_fd_nonblocking');
 
 interface StreamClasses {
     input: GioUnixNamespace['InputStream'];
@@ -78,10 +86,14 @@ interface StreamClasses {
 
 function streamClasses(): StreamClasses {
     if (gioUnix?.InputStream && gioUnix.OutputStream && gioUnix.FileDescriptorBased) {
-        const viaFunction = pick<(s: object) => number>(gioUnix, 'file_descriptor_based_get_fd');
+        // GLib 2.84 has the namespace function and no interface method; 2.90 the reverse.
+        const viaFunction = pick<(s: object) => number>(gioUnix, 1, 'file_descriptor_based_get_fd');
+        const viaMethod = gioUnix.FileDescriptorBased.prototype?.get_fd;
         return {
             input: gioUnix.InputStream, output: gioUnix.OutputStream, fdBased: gioUnix.FileDescriptorBased,
-            getFd: viaFunction ?? ((s: object) => (s as { fd: number }).fd),
+            getFd: viaFunction ?? (typeof viaMethod === 'function'
+                ? (s: object) => viaMethod.call(s)
+                : (s: object) => (s as { fd: number }).fd),
         };
     }
     const getFd = Gio.FileDescriptorBased.prototype.get_fd;
@@ -102,7 +114,7 @@ const streams = streamClasses();
  * @internal
  */
 export const unixApi: { glib: 'GLibUnix' | 'GLib'; gio: 'GioUnix' | 'Gio' } = {
-    glib: glibUnix && pick(glibUnix, 'fd_add_full', 'unix_fd_add_full') ? 'GLibUnix' : 'GLib',
+    glib: glibUnix && pick(glibUnix, 4, 'fd_add_full', 'unix_fd_add_full') ? 'GLibUnix' : 'GLib',
     gio: streams.input === (gioUnix?.InputStream ?? null) ? 'GioUnix' : 'Gio',
 };
 

@@ -8,7 +8,7 @@
 // never imports them statically: src/notifier/platform.ts loads them at run
 // time where they exist. These declarations give that code its types; they
 // list only what kaa calls, with the names and shapes checked on GLib 2.84
-// (GJS 1.82) and 2.86+ (GJS 1.90).
+// (GJS 1.82) and GLib 2.90 (GJS 1.90).
 declare module 'gi://GLibUnix' {
     import type GLib from 'gi://GLib';
 
@@ -18,6 +18,9 @@ declare module 'gi://GLibUnix' {
             fn: (fd: number, condition: GLib.IOCondition) => boolean): number;
         unix_fd_add_full?(priority: number, fd: number, condition: GLib.IOCondition,
             fn: (fd: number, condition: GLib.IOCondition) => boolean): number;
+        /** GLib 2.90 (`signal_add_full` renamed; the old name warns). */
+        signal_add?(priority: number, signum: number, handler: () => boolean): number;
+        /** GLib 2.80–2.84. */
         signal_add_full?(priority: number, signum: number, handler: () => boolean): number;
         unix_signal_add_full?(priority: number, signum: number, handler: () => boolean): number;
         unix_signal_add?(priority: number, signum: number, handler: () => boolean): number;
@@ -44,7 +47,13 @@ declare module 'gi://GioUnix' {
         InputStream: StreamClass<Gio.InputStream>;
         OutputStream: StreamClass<Gio.OutputStream>;
         /** The interface; used only as the right-hand side of an interface check. */
-        FileDescriptorBased: { readonly $gtype: GObject.GType; [Symbol.hasInstance](value: unknown): boolean };
+        FileDescriptorBased: {
+            readonly $gtype: GObject.GType;
+            [Symbol.hasInstance](value: unknown): boolean;
+            /** `get_fd` is there on GLib 2.90, missing on 2.84. */
+            readonly prototype?: { get_fd?: (this: object) => number };
+        };
+        /** GLib 2.84; gone on 2.90 (use the interface method). */
         file_descriptor_based_get_fd?(fdBased: object): number;
     }
     const GioUnix: GioUnixNamespace;

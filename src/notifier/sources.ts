@@ -8,9 +8,11 @@
  *   the source): it goes to {@link reportException}, i.e. `kaa.signals.exception`;
  * - the loop can tell whether an iteration dispatched kaa work (the `step`
  *   signal) and how many sources kaa holds (`statistics()`, the leak checks);
- * - a source whose callback GJS 1.74 refused to run (it does that during an
- *   incremental GC, and GLib then removes the source) can be detected with
- *   {@link sourceExists} and re-armed by its owner.
+ * - a source whose callback GJS refused to run (1.74 to 1.80 do that during
+ *   an incremental GC, and GLib then removes the source) can be detected with
+ *   {@link sourceExists} and re-armed by its owner. GJS 1.81.90 fixed the
+ *   refusals, but no probe can tell safely at start-up, so the owners keep
+ *   checking on every version (~1.5 µs a look-up; docs/gjs-versions.md).
  *
  * Source ids are kept; `GLib.Source` objects are never held in JS (GJS frees
  * their wrappers only at GC).

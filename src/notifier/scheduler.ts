@@ -225,7 +225,6 @@ export class Scheduler {
             if (k < 0)
                 return false;
             const seqBefore = this.#seq;
-            const sizeBefore = wheel.size;
             while (k >= 0) {
                 if (wheel.fireSlot(k, t, limit, this.#cut, reportException))
                     return true;
@@ -238,8 +237,8 @@ export class Scheduler {
                         return true;
                 }
             }
-            // Nothing fired and nothing was added: what is left is not due yet.
-            if (!canDrainPromiseJobs || (wheel.size === sizeBefore && this.#seq === seqBefore))
+            // Nothing was added: what is left was not due when the round began.
+            if (!canDrainPromiseJobs || this.#seq === seqBefore)
                 return false;
             drainPromiseJobs();
             if (this.#sourceId !== id)

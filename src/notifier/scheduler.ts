@@ -10,14 +10,15 @@
  * fired. Entries with equal deadlines fire in the order they were added.
  *
  * One dispatch fires in rounds: a round fires every entry due when it
- * began, slot by slot, and settles promise reactions between two slots (see
- * jobs.ts), so entries due in the same millisecond fire together (as GLib
+ * began, slot by slot, so entries due together fire together (as GLib
  * dispatches all ready sources of an iteration before GJS runs promise
- * jobs) and a reaction always runs before a later slot or a chained entry
- * (one added by a callback, e.g. a zero-delay chain) fires. Rounds go on
- * while entries are due, for at most one time slice ({@link SLICE_SECONDS});
- * then the source fires again in the next iteration, after GLib polled, so
- * a burst of timers never starves IO.
+ * jobs); then promise reactions settle (see jobs.ts), so a reaction always
+ * runs before a chained entry (one added by a callback, e.g. a zero-delay
+ * chain) fires. Rounds go on while entries are due, for at most one time
+ * slice ({@link SLICE_SECONDS}); a round is cut short there too. Then the
+ * source fires again in the next iteration, after GJS settled the
+ * reactions and GLib polled, so a burst of timers never starves IO or
+ * promise reactions.
  *
  * Three facts this file handles:
  * - GLib never re-dispatches a source that is dispatching, so a nested loop
@@ -231,11 +232,6 @@ export class Scheduler {
                 if (this.#sourceId !== id)
                     return false;
                 k = wheel.nextDue(k, t);
-                if (k >= 0 && canDrainPromiseJobs) {
-                    drainPromiseJobs();
-                    if (this.#cut())
-                        return true;
-                }
             }
             // Nothing was added: what is left was not due when the round began.
             if (!canDrainPromiseJobs || this.#seq === seqBefore)

@@ -68,6 +68,8 @@ export class Scheduler {
     /** The source fired since the last verify(): it exists (or was re-aimed). */
     #firedInIteration = false;
     #sliceEnd = 0;
+    /** The time of the round being fired (-Infinity when none): an entry due by then goes to the ready queue. */
+    #roundTime = -Infinity;
     /** Time slices are real time, whatever clock the deadlines are on. */
     readonly #cut = () => systemNow() > this.#sliceEnd;
 
@@ -101,6 +103,10 @@ export class Scheduler {
         if (entry.heapIndex >= 0)
             throw new Error('kaa scheduler: entry is already scheduled');
         entry.seq = this.#seq++;
+        if (this.#dispatchingId && entry.deadline <= this.#roundTime) {
+            this.#wheel.addReady(entry);
+            return;
+        }
         this.#wheel.add(entry);
         if (entry.deadline < this.#aimedAt && !this.#dispatchingId)
             this.#aim(entry.deadline);
@@ -181,10 +187,13 @@ export class Scheduler {
         const t = now();
         this.#dispatchingId = id;
         this.#firedInIteration = true;
+        const outerRound = this.#roundTime;
         let cut = false;
         try {
             cut = this.#fireDue(t);
         } finally {
+            this.#roundTime = outerRound;
+            this.#wheel.flushReady();
             this.#dispatchingId = outer;
         }
         if (this.#sourceId !== id)
@@ -222,10 +231,13 @@ export class Scheduler {
         this.#sliceEnd = systemNow() + SLICE_SECONDS;
         let limit = this.#seq;
         for (;;) {
-            let k = wheel.firstDue(t);
-            if (k < 0)
-                return false;
+            this.#roundTime = t;
             const seqBefore = this.#seq;
+            if (wheel.fireReady(limit, this.#cut, reportException))
+                return true;
+            if (this.#sourceId !== id)
+                return false;
+            let k = wheel.firstDue(t);
             while (k >= 0) {
                 if (wheel.fireSlot(k, t, limit, this.#cut, reportException))
                     return true;

@@ -14,6 +14,12 @@
  * - no timer fires early: a slot is fired entry by entry, each only once its
  *   own deadline has passed.
  *
+ * While the scheduler fires, an entry started with a deadline already
+ * passed for the round being fired (a zero-delay chain) goes to a ready
+ * queue instead, which the next round fires first (cheaper than a slot, and
+ * in order: everything else due then has a later deadline); what is left
+ * there when the dispatch ends goes into the wheel.
+ *
  * A stopped timer leaves a hole (`null`) in its slot, so stopping is O(1)
  * and the walk of a slot that a callback changes stays valid; holes go when
  * the slot empties or is compacted. The wheel is plain data: the scheduler
@@ -45,6 +51,7 @@ export class TimerWheel {
     /** One bit per slot with live entries. */
     readonly #bits = new Int32Array(SLOTS >> 5);
     readonly #far = new Bucket(-1);
+    readonly #ready = new Bucket(-2);
     /** The first slot (absolute ms) that may hold entries; far entries are all at cursor + SLOTS or later. */
     #cursor = 0;
     #wheelSize = 0;
@@ -59,7 +66,7 @@ export class TimerWheel {
 
     /** The number of entries held. */
     get size(): number {
-        return this.#wheelSize + this.#far.items.length;
+        return this.#wheelSize + this.#far.items.length + this.#ready.live;
     }
 
     /**
@@ -70,6 +77,74 @@ export class TimerWheel {
         if (this.size !== 0)
             return;
         this.#cursor = slotOf(t);
+    }
+
+    /**
+     * Adds an entry already due (its deadline at most the time of the round
+     * being fired) to the ready queue, which the next round fires first.
+     */
+    addReady(entry: ScheduledEntry): void {
+        const ready = this.#ready;
+        entry.bucket = ready;
+        entry.heapIndex = ready.items.length;
+        ready.items.push(entry);
+        ready.live++;
+    }
+
+    /** Fires the ready queue's entries with `seq` below `limit`; returns true when `cut()` stopped it. */
+    fireReady(limit: number, cut: () => boolean, onError: (error: unknown) => void): boolean {
+        const ready = this.#ready;
+        if (ready.live === 0)
+            return false;
+        const items = ready.items;
+        let fired = 0;
+        let stopped = false;
+        this.#walking++;
+        for (let i = ready.head; i < items.length; i++) {
+            const entry = items[i];
+            if (entry === null)
+                continue;
+            if (entry.seq >= limit)
+                break; // the rest came later still
+            items[i] = null;
+            ready.head = i + 1;
+            entry.bucket = null;
+            entry.heapIndex = -1;
+            ready.live--;
+            try {
+                entry.fire();
+            } catch (error) {
+                onError(error);
+            }
+            if ((++fired & 31) === 0 && cut()) {
+                stopped = true;
+                break;
+            }
+        }
+        this.#walking--;
+        if (ready.live === 0 && this.#walking === 0) {
+            if (items.length > 64)
+                ready.items = [];
+            ready.head = ready.items.length;
+        }
+        return stopped;
+    }
+
+    /** Moves what the ready queue still holds into the wheel (at the end of a dispatch). */
+    flushReady(): void {
+        const ready = this.#ready;
+        if (ready.live === 0)
+            return;
+        const items = ready.items;
+        for (let i = ready.head; i < items.length; i++) {
+            const entry = items[i];
+            if (entry === null)
+                continue;
+            items[i] = null;
+            ready.live--;
+            this.add(entry);
+        }
+        ready.head = items.length;
     }
 
     /** Adds `entry` (its `seq` already set). */
@@ -95,6 +170,13 @@ export class TimerWheel {
             this.#heapRemove(entry);
             return true;
         }
+        if (bucket === this.#ready) {
+            bucket.items[entry.heapIndex] = null;
+            entry.bucket = null;
+            entry.heapIndex = -1;
+            bucket.live--;
+            return true;
+        }
         bucket.items[entry.heapIndex] = null;
         entry.bucket = null;
         entry.heapIndex = -1;
@@ -106,6 +188,8 @@ export class TimerWheel {
 
     /** The earliest deadline held, or Infinity. */
     earliest(): number {
+        if (this.#ready.live > 0)
+            return -Infinity;
         if (this.#wheelSize === 0)
             return this.#far.items.length ? (this.#far.items[0] as ScheduledEntry).deadline : Infinity;
         const bucket = this.#slots[this.#find(this.#cursor, this.#cursor + SLOTS - 1) & MASK];

@@ -68,6 +68,23 @@ describe('the scheduler', () => {
         expect(countWhenOtherRan).toBeLessThan(total);
     });
 
+    it('fires an entry started during a burst after the burst\'s earlier entries, across time slices', () => {
+        const total = 200000;
+        let count = 0;
+        let chainedAt = -1;
+        const deadline = now();
+        scheduler.add({ deadline, heapIndex: -1, seq: 0, fire: () => {
+            count++;
+            scheduler.add(entry(0, () => {
+                chainedAt = count;
+            }));
+        } });
+        for (let i = 1; i < total; i++)
+            scheduler.add({ deadline, heapIndex: -1, seq: 0, fire: () => count++ });
+        main.loop(() => chainedAt < 0, 20);
+        expect(chainedAt).toBe(total);
+    });
+
     it('lets other sources run while a long zero-delay chain goes on', () => {
         const total = 200000;
         let count = 0;

@@ -12,7 +12,7 @@ const expected = [
     'WeakIOMonitor', 'WeakOneShotTimer', 'WeakTimer', 'WorkerError', 'callMain', 'coroutine', 'delay', 'expose',
     'getThreadPool', 'gobjectSetThreaded', 'inprogress', 'isDebug', 'isMainthread', 'main', 'nextAtTime',
     'registerThreadPool', 'resolveUri', 'setDebug', 'setWorkerHost', 'signals', 'threaded', 'timed',
-    'watchChild', 'workerModule',
+    'waitFor', 'watchChild', 'workerModule',
 ];
 
 describe('the public API', () => {

@@ -24,13 +24,13 @@ bus.finished.connect(summary => print(summary));
  */
 const double = kaa.threaded()((n: number) => n * 2);
 
-/** A coroutine with a typed result: `yield* kaa.waitFor(ip)` waits for an InProgress and has its type. */
+/** A coroutine with a typed result: `yield* kaa.resultOf(ip)` waits for an InProgress and has its type. */
 const work = kaa.coroutine(function* (steps: number) {
     for (let i = 1; i <= steps; i++) {
         yield kaa.delay(0.05);
         bus.progress.emit(i, steps);
     }
-    const doubled = yield* kaa.waitFor(double(steps)); // a number: no annotation, no cast
+    const doubled = yield* kaa.resultOf(double(steps)); // a number: no annotation, no cast
     return doubled;
 });
 

@@ -1,5 +1,5 @@
 // Type test, compiled by `npm run typecheck` (test/tsconfig.json) and never
-// run: `yield* kaa.waitFor(x)` in a coroutine has the type of what `x`
+// run: `yield* kaa.resultOf(x)` in a coroutine has the type of what `x`
 // finishes with, so coroutine code needs no casts. A line here stops
 // compiling if that inference breaks (Equal<> is exact; @ts-expect-error
 // fails when the error it expects goes away).
@@ -15,31 +15,31 @@ const bus = new kaa.Signals<{ line: [text: string]; pair: [a: number, b: string]
 
 export const job = kaa.coroutine(function* (count: number) {
     const ip = new kaa.InProgress<number>();
-    const fromInProgress = yield* kaa.waitFor(ip);
+    const fromInProgress = yield* kaa.resultOf(ip);
     assertType<Equal<typeof fromInProgress, number>>();
 
-    const fromWorker = yield* kaa.waitFor(square(count));
+    const fromWorker = yield* kaa.resultOf(square(count));
     assertType<Equal<typeof fromWorker, number>>();
 
-    const [out, err] = yield* kaa.waitFor(new kaa.Process(['uname']).communicate());
+    const [out, err] = yield* kaa.resultOf(new kaa.Process(['uname']).communicate());
     assertType<Equal<typeof out, string>>();
     assertType<Equal<typeof err, string>>();
 
-    const _fromPromise = yield* kaa.waitFor(Promise.resolve(new Date()));
+    const _fromPromise = yield* kaa.resultOf(Promise.resolve(new Date()));
     assertType<Equal<typeof _fromPromise, Date>>();
 
-    const line = yield* kaa.waitFor(bus.line);
+    const line = yield* kaa.resultOf(bus.line);
     assertType<Equal<typeof line, string>>();
-    const _pair = yield* kaa.waitFor(bus.pair);
+    const _pair = yield* kaa.resultOf(bus.pair);
     assertType<Equal<typeof _pair, [a: number, b: string]>>();
 
-    const _nothing = yield* kaa.waitFor(kaa.delay(0.1));
+    const _nothing = yield* kaa.resultOf(kaa.delay(0.1));
     assertType<Equal<typeof _nothing, void>>();
 
     // @ts-expect-error a number result is not a string
-    const wrong: string = yield* kaa.waitFor(square(2));
+    const wrong: string = yield* kaa.resultOf(square(2));
     // @ts-expect-error 42 is _nothing a coroutine can wait for
-    yield* kaa.waitFor(42);
+    yield* kaa.resultOf(42);
 
     return `${fromInProgress + fromWorker} ${out}${err} ${line} ${wrong}`;
 });

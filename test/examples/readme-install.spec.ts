@@ -84,6 +84,12 @@ describe('README: using kaa in your app', () => {
         expect(lock.packages['node_modules/kaa-gjs']?.version).toBe('0.1.0');
         for (const file of ['dist/kaa.js', 'dist/kaa.js.map', 'dist/kaa-worker.js', 'dist/types/index.d.ts'])
             expect(GLib.file_test(`${app}/node_modules/kaa-gjs/${file}`, GLib.FileTest.IS_REGULAR)).withContext(file).toBeTrue();
+        // kaa ships minified, with a linked source map that names the TypeScript sources
+        const kaaJs = readText(`${app}/node_modules/kaa-gjs/dist/kaa.js`);
+        expect(kaaJs.split('\n').length).toBeLessThan(20);
+        expect(kaaJs.trimEnd().endsWith('//# sourceMappingURL=kaa.js.map')).toBeTrue();
+        const map = JSON.parse(readText(`${app}/node_modules/kaa-gjs/dist/kaa.js.map`)) as { sources: string[] };
+        expect(map.sources.some(path => path.endsWith('src/notifier/loop.ts'))).toBeTrue();
         const bundle = readText(`${app}/dist/main.js`);
         expect(bundle).not.toMatch(/from ["']kaa-gjs["']/); // kaa is inside the app's bundle
         expect(bundle).toContain('from "gi://GLib"'); // GI stays external

@@ -80,8 +80,17 @@ export function parseArgs(argv) {
     return opts;
 }
 
-const stdoutStream = new Gio.UnixOutputStream({ fd: 1, close_fd: false });
-const stderrStream = new Gio.UnixOutputStream({ fd: 2, close_fd: false });
+// GLib 2.80 moved Gio.UnixOutputStream to GioUnix.OutputStream (gi://GioUnix,
+// absent before 2.80; the old name prints a deprecation warning on GJS >= 1.80).
+const UnixOutputStream = (() => {
+    try {
+        return imports.gi.GioUnix.OutputStream;
+    } catch {
+        return Gio.UnixOutputStream;
+    }
+})();
+const stdoutStream = new UnixOutputStream({ fd: 1, close_fd: false });
+const stderrStream = new UnixOutputStream({ fd: 2, close_fd: false });
 
 /**
  * Starts `argv` as a kaa.Process and passes its output through, byte for

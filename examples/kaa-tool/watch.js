@@ -94,15 +94,23 @@ const stderrStream = new UnixOutputStream({ fd: 2, close_fd: false });
 
 /**
  * Starts `argv` as a kaa.Process and passes its output through, byte for
- * byte; returns the InProgress of its exit code (negative: killed by that
- * signal). kaa's supervisor stops it at shutdown (Ctrl-C, SIGTERM).
+ * byte; returns an InProgress of its exit code (negative: killed by that
+ * signal) that finishes once the child has exited AND all its output has
+ * been passed on (`start()`'s InProgress finishes at the exit, when output
+ * may still be in the pipes). kaa's supervisor stops it at shutdown.
  */
 function spawn(kaa, argv) {
     const proc = new kaa.Process(argv);
     proc.signals.read.connect((data, stream) => {
         (stream === 'stderr' ? stderrStream : stdoutStream).write_all(data, null);
     });
-    return proc.start();
+    const done = new kaa.InProgress();
+    proc.signals.finished.connectOnce(code => done.finish(code));
+    proc.start().connectBoth(() => undefined, error => {
+        if (!done.finished)
+            done.throw(error);
+    });
+    return done;
 }
 
 /**

@@ -107,7 +107,10 @@ function spawn(kaa, argv) {
     });
     const done = new kaa.InProgress();
     proc.signals.finished.connectOnce(code => done.finish(code));
-    proc.start().connectBoth(() => {}, error => done.throw(error));
+    proc.start().connectBoth(() => undefined, error => {
+        if (!done.finished)
+            done.throw(error);
+    });
     return done;
 }
 

@@ -57,13 +57,31 @@ function requireStrings(what: string, argv: readonly unknown[]): string[] {
 }
 
 /**
+ * An environment name the OS can carry: not empty, no `=` (the separator of
+ * `NAME=value`; GLib refuses it with a critical and sets nothing) and no NUL
+ * (which would end the name early and set another variable).
+ */
+function checkEnvName(name: string): void {
+    let why: string | null = null;
+    if (name === '')
+        why = 'must not be empty';
+    else if (name.includes('='))
+        why = 'must not contain "="';
+    else if (name.includes('\0'))
+        why = 'must not contain a NUL character';
+    if (why !== null)
+        throw new TypeError(`Process: \`env\` name ${describeValue(name)} ${why}`);
+}
+
+/**
  * Checks the command and the `shell`, `cwd` and `env` options of a Process.
  * @param cmd - a string or an array of strings.
  * @param shell - run a string with `/bin/sh -c`.
  * @param cwd - the working directory, or null.
  * @param env - variables to merge into the parent's environment, or null.
  * @returns the checked command.
- * @throws TypeError naming the bad value (`shell: true` with an array included).
+ * @throws TypeError naming the bad value (`shell: true` with an array included; an
+ *   `env` name that is empty or holds `=` or NUL; an `env` value that holds NUL).
  * @example
  * const command = checkCommand('ls -l', false, null, { LC_ALL: 'C' });
  */
@@ -88,8 +106,12 @@ export function checkCommand(cmd: unknown, shell: unknown, cwd: unknown, env: un
     if (typeof env !== 'object' || Array.isArray(env))
         throw new TypeError(`Process: \`env\` must be an object or null (got ${describeValue(env)})`);
     for (const [name, value] of Object.entries(env)) {
+        checkEnvName(name);
         if (value !== null && typeof value !== 'string')
             throw new TypeError(`Process: \`env.${name}\` must be a string or null (got ${describeValue(value)})`);
+        if (value !== null && value.includes('\0'))
+            throw new TypeError(`Process: \`env\` value of ${describeValue(name)} must not contain a NUL character ` +
+                `(got ${describeValue(value)}); the OS would cut it there`);
     }
     return { cmd: checked, cwd, env: { ...env as Record<string, string | null> } };
 }

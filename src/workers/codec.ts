@@ -257,6 +257,9 @@ function decodeTagged(t: Tagged, binary: Uint8Array | null): unknown {
 
 function blob(t: Tagged, binary: Uint8Array | null, own: boolean): Uint8Array {
     const o = Number(t.o), l = Number(t.l);
+    // An empty value has no bytes: a frame holding only empty ones has no binary section at all.
+    if (l === 0 && Number.isInteger(o) && o >= 0 && o <= (binary?.length ?? 0))
+        return new Uint8Array(0);
     if (binary === null || !(o >= 0 && l >= 0 && o + l <= binary.length))
         throw new Error(`kaa worker protocol: a binary value (${o}+${l}) lies outside the frame`);
     if (o === 0 && l === binary.length && binary.byteOffset === 0 && binary.buffer.byteLength === l)

@@ -232,6 +232,7 @@ const processCases: Case[] = [
     c('new Process("ls", {env: {"A\\0B": "x"}})', () => new kaa.Process('ls', { env: { 'A\0B': 'x' } }), '"A\\u0000B"'),
     c('new Process("ls", {env: {A: "x\\0y"}})', () => new kaa.Process('ls', { env: { A: 'x\0y' } }), '"A"'),
     c('new Process("ls", {env: {"": "x"}})', () => new kaa.Process('ls', { env: { '': 'x' } }), '`env` name ""'),
+    c('new Process("ls", {processGroup: "yes"})', () => new kaa.Process('ls', { processGroup: 'yes' as never }), '`processGroup`'),
     c('new Process("ls", {dumpfile: 5})', () => new kaa.Process('ls', { dumpfile: 5 as never }), '`dumpfile`'),
     c('new Process("ls", {stopCommand: 5})', () => new kaa.Process('ls', { stopCommand: 5 as never }), '`stopCommand`'),
     c('new Process("ls", {delimiter: 5})', () => new kaa.Process('ls', { delimiter: 5 as never }), '`delimiter`'),

@@ -155,6 +155,14 @@ env.addReporter({
     },
 });
 
+// A heartbeat while the loop turns: the orchestrator's stall watchdog then
+// measures how long the loop has not turned, so a spec with a long timeout
+// that waits on a child (npm install, say) is not taken for a stall, and a
+// blocked loop still is.
+GLib.timeout_add_seconds(GLib.PRIORITY_DEFAULT, 10, () => {
+    send({ type: 'heartbeat' });
+    return GLib.SOURCE_CONTINUE;
+});
 const loop = new GLib.MainLoop(null, false);
 GLib.idle_add(GLib.PRIORITY_DEFAULT, () => {
     if (!GLib.path_is_absolute(bundle)) {

@@ -10,7 +10,8 @@
 //     --verbose        print every spec, not just failures
 //     --jobs N         spec files run at once (default: cores)
 //     --timeout S      per-spec timeout in seconds (default 20)
-//     --watchdog S     per-file stall watchdog: no event for S seconds (default 60)
+//     --watchdog S     per-file stall watchdog: no event (the host's loop sends a
+//                      heartbeat every 10 s) for S seconds (default 60)
 //
 // A spec file fails when a spec fails, when it does not import, when it
 // crashes or stalls (the watchdog kills it and fails the running spec), and

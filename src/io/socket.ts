@@ -21,6 +21,7 @@ import GLib from 'gi://GLib';
 import Gio from 'gi://Gio';
 import { InProgress, onAbort } from '../async/inprogress.js';
 import { SocketError, describeValue } from '../notifier/errors.js';
+import { reportException } from '../notifier/sources.js';
 import { describeSocketAddress, parseAddress, type Address, type SocketAddressInfo } from './address.js';
 import { IOChannel, extraSignals, setTransport, type CloseOptions, type IOChannelOptions, type IOChannelSignalMap } from './channel.js';
 import { connectTo } from './connect.js';
@@ -280,11 +281,17 @@ export class Socket<Line extends string | Uint8Array = string> extends IOChannel
         if (this.#tls)
             throw new SocketError('Socket.startTls(): TLS was already started');
         const timeout = tlsTimeout(options);
-        const { tls, cleanup } = tlsConnection(base, options, this.#target);
+        const setup = tlsConnection(base, options, this.#target);
+        const { tls, cleanup } = setup;
         this.#tls = tls;
         setTransport(this as unknown as IOChannel<string | Uint8Array, IOChannelSignalMap<string | Uint8Array>>, null);
         const label = this.#peer ? ('path' in this.#peer ? this.#peer.path : `${this.#peer.host}:${this.#peer.port}`) : 'the peer';
-        const ip = handshake(tls, timeout, label);
+        const ip = handshake(setup, timeout, label, error => {
+            if (this.#tls === tls && super.alive) {
+                reportException(error);
+                this.close({ immediate: true, expected: false });
+            }
+        });
         ip.connectBoth(() => {
             cleanup();
             if (!super.alive)

@@ -14,6 +14,7 @@ import GLib from 'gi://GLib';
 import Gio from 'gi://Gio';
 import { SocketError } from '../notifier/errors.js';
 import { literalAddress } from './address.js';
+import { closeSocket } from './watch.js';
 
 /** A Unix socket bound at `path` with `mode`: a stale socket file is replaced, a live one refused. @internal */
 export function listenUnix(path: string, mode: number): Gio.Socket {
@@ -32,7 +33,7 @@ export function listenUnix(path: string, mode: number): Gio.Socket {
             live = error instanceof GLib.Error && (error.matches(Gio.IOErrorEnum, Gio.IOErrorEnum.PENDING) ||
                 error.matches(Gio.IOErrorEnum, Gio.IOErrorEnum.WOULD_BLOCK));
         } finally {
-            probe.close();
+            closeSocket(probe, 'Socket.listen()');
         }
         if (live)
             throw new SocketError(`Socket.listen(): ${path}: address in use (a server is listening on it)`);
@@ -43,7 +44,7 @@ export function listenUnix(path: string, mode: number): Gio.Socket {
         socket.bind(Gio.UnixSocketAddress.new(path), false);
         file.set_attribute_uint32('unix::mode', mode, Gio.FileQueryInfoFlags.NOFOLLOW_SYMLINKS, null);
     } catch (error) {
-        socket.close();
+        closeSocket(socket, 'Socket.listen()');
         throw error;
     }
     return socket;
@@ -73,7 +74,7 @@ function bound(address: Gio.SocketAddress): Gio.Socket {
     try {
         socket.bind(address, true);
     } catch (error) {
-        socket.close();
+        closeSocket(socket, 'Socket.listen()');
         throw error;
     }
     return socket;

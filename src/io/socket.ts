@@ -29,7 +29,7 @@ import { IO_READ, IO_WRITE } from './monitor.js';
 import { openTransport } from './source.js';
 import { handshake, tlsConnection, tlsTimeout, type TlsOptions } from './tls.js';
 import { listenTcp, listenUnix } from './listen.js';
-import { FdWatch, isWouldBlock } from './watch.js';
+import { FdWatch, closeSocket, isWouldBlock } from './watch.js';
 
 /** Options of the {@link Socket} constructor: the IOChannel options (but `mode`) and `autoAccept`. */
 export interface SocketOptions extends Omit<IOChannelOptions, 'mode'> {
@@ -182,7 +182,7 @@ export class Socket<Line extends string | Uint8Array = string> extends IOChannel
         });
         attempt.connectBoth(socket => {
             if (this.#connecting !== ip) {
-                socket.close();
+                closeSocket(socket, 'Socket.connect()');
                 return;
             }
             this.#connecting = null;
@@ -319,7 +319,7 @@ export class Socket<Line extends string | Uint8Array = string> extends IOChannel
         if (listener) {
             this.#listener = null;
             listener.watch.stop();
-            listener.socket.close();
+            closeSocket(listener.socket, 'Socket.close()');
             if (listener.path !== null)
                 GLib.unlink(listener.path);
             for (const ip of this.#accepts.splice(0))
@@ -364,7 +364,7 @@ export class Socket<Line extends string | Uint8Array = string> extends IOChannel
                 throw socketError('accept()', this.#local ? JSON.stringify(this.#local) : 'a listening socket', error);
             }
             if (this.autoAccept && !this.signals.newClientConnecting.emit()) {
-                socket.close();
+                closeSocket(socket, 'Socket.accept()');
                 continue;
             }
             const client = new Socket<Line>(this.#options);

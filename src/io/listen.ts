@@ -8,6 +8,11 @@
  * connect. TCP: a port alone binds `::` (IPv6 with IPv4-mapped addresses,
  * so every interface of both families), falling back to `0.0.0.0` where
  * IPv6 is off; addresses are bound with SO_REUSEADDR.
+ *
+ * The backlog (the kernel's queue of connections not accepted yet) defaults
+ * to the system's maximum, `net.core.somaxconn` (4096 on Linux since 5.4):
+ * a burst of clients then waits in the kernel instead of being reset. The
+ * kernel caps any larger value to it anyway.
  * @module
  */
 import GLib from 'gi://GLib';
@@ -15,6 +20,30 @@ import Gio from 'gi://Gio';
 import { SocketError } from '../notifier/errors.js';
 import { literalAddress } from './address.js';
 import { closeSocket } from './watch.js';
+
+/** The backlog when the system's maximum cannot be read: the classic SOMAXCONN. */
+const FALLBACK_BACKLOG = 128;
+let systemBacklog: number | null = null;
+
+/**
+ * The system's largest listen backlog (`/proc/sys/net/core/somaxconn`, read
+ * once), or 128 when it cannot be read.
+ * @internal
+ */
+export function defaultBacklog(): number {
+    if (systemBacklog === null) {
+        systemBacklog = FALLBACK_BACKLOG;
+        try {
+            const [, bytes] = GLib.file_get_contents('/proc/sys/net/core/somaxconn');
+            const value = Number(new TextDecoder().decode(bytes).trim());
+            if (Number.isInteger(value) && value > 0)
+                systemBacklog = value;
+        } catch {
+            // no /proc: keep the fallback
+        }
+    }
+    return systemBacklog;
+}
 
 /** A Unix socket bound at `path` with `mode`: a stale socket file is replaced, a live one refused. @internal */
 export function listenUnix(path: string, mode: number): Gio.Socket {

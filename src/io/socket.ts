@@ -28,7 +28,7 @@ import { connectTo } from './connect.js';
 import { IO_READ, IO_WRITE } from './monitor.js';
 import { openTransport } from './source.js';
 import { handshake, tlsConnection, tlsTimeout, type TlsOptions } from './tls.js';
-import { listenTcp, listenUnix } from './listen.js';
+import { defaultBacklog, listenTcp, listenUnix } from './listen.js';
 import { FdWatch, closeSocket, isWouldBlock } from './watch.js';
 
 /** Options of the {@link Socket} constructor: the IOChannel options (but `mode`) and `autoAccept`. */
@@ -39,7 +39,11 @@ export interface SocketOptions extends Omit<IOChannelOptions, 'mode'> {
 
 /** Options of {@link Socket.listen}. */
 export interface ListenOptions {
-    /** The kernel's queue of connections not accepted yet. @default 5 */
+    /**
+     * The kernel's queue of connections not accepted yet; also the most
+     * accepted clients kept for `accept()` while nobody takes them.
+     * @default the system's maximum (`/proc/sys/net/core/somaxconn`, e.g. 4096; 128 when unreadable)
+     */
     backlog?: number;
     /** The permissions of a Unix socket file. @default 0o600 */
     mode?: number;
@@ -68,7 +72,7 @@ function socketError(what: string, address: string, error: unknown): SocketError
  * write it as an IOChannel.
  * @example
  * const server = new kaa.Socket();
- * server.listen(12345);
+ * server.listen('127.0.0.1:12345');      // this machine only; listen(12345) is every interface
  * server.signals.newClient.connect(client => {
  *     client.signals.readline.connect(line => client.write(line));
  * });
@@ -199,9 +203,11 @@ export class Socket<Line extends string | Uint8Array = string> extends IOChannel
 
     /**
      * Listens on `address` (synchronously: a host name is looked up blocking).
-     * A port alone listens on every interface, IPv6 and IPv4.
+     * A port alone (or `':port'`) listens on every interface, IPv6 and IPv4:
+     * other machines can connect. Give `'127.0.0.1:port'` (or `'[::1]:port'`)
+     * for this machine only.
      * @param address - a port, `'host:port'`, `'[v6]:port'` or a Unix path.
-     * @param options - `{backlog = 5, mode = 0o600}`.
+     * @param options - `{backlog = system maximum, mode = 0o600}`.
      * @throws TypeError for a bad address or option; SocketError when the
      *   address cannot be used (in use, a live Unix socket, permissions …)
      *   or the socket is already connected or listening.
@@ -211,7 +217,7 @@ export class Socket<Line extends string | Uint8Array = string> extends IOChannel
      */
     listen(address: Address, options: ListenOptions = {}): void {
         const target = parseAddress(address, 'Socket.listen()');
-        const { backlog = 5, mode = 0o600 } = options ?? {};
+        const { backlog = defaultBacklog(), mode = 0o600 } = options ?? {};
         if (!Number.isInteger(backlog) || backlog < 1)
             throw new TypeError(`Socket.listen(): \`backlog\` must be an integer >= 1 (got ${describeValue(backlog)})`);
         if (!Number.isInteger(mode) || mode < 0 || mode > 0o777)

@@ -21,6 +21,18 @@ import { SocketError } from '../notifier/errors.js';
 import { literalAddress } from './address.js';
 import { closeSocket } from './watch.js';
 
+/** Options of {@link Socket.listen}. */
+export interface ListenOptions {
+    /**
+     * The kernel's queue of connections not accepted yet; also the most
+     * accepted clients kept for `accept()` while nobody takes them.
+     * @default the system's maximum (`/proc/sys/net/core/somaxconn`, e.g. 4096; 128 when unreadable)
+     */
+    backlog?: number;
+    /** The permissions of a Unix socket file. @default 0o600 */
+    mode?: number;
+}
+
 /** The backlog when the system's maximum cannot be read: the classic SOMAXCONN. */
 const FALLBACK_BACKLOG = 128;
 let systemBacklog: number | null = null;

@@ -22,13 +22,16 @@ import Gio from 'gi://Gio';
 import { InProgress, onAbort } from '../async/inprogress.js';
 import { SocketError, describeValue } from '../notifier/errors.js';
 import { reportException } from '../notifier/sources.js';
+import { AcceptBackoff } from './accept.js';
 import { describeSocketAddress, parseAddress, type Address, type SocketAddressInfo } from './address.js';
 import { IOChannel, extraSignals, setTransport, type CloseOptions, type IOChannelOptions, type IOChannelSignalMap } from './channel.js';
 import { connectTo } from './connect.js';
 import { IO_READ, IO_WRITE } from './monitor.js';
 import { openTransport } from './source.js';
 import { handshake, tlsConnection, tlsTimeout, type TlsOptions } from './tls.js';
-import { defaultBacklog, listenTcp, listenUnix } from './listen.js';
+import { defaultBacklog, listenTcp, listenUnix, type ListenOptions } from './listen.js';
+
+export type { ListenOptions } from './listen.js';
 import { FdWatch, closeSocket, isWouldBlock } from './watch.js';
 
 /** Options of the {@link Socket} constructor: the IOChannel options (but `mode`) and `autoAccept`. */
@@ -37,22 +40,12 @@ export interface SocketOptions extends Omit<IOChannelOptions, 'mode'> {
     autoAccept?: boolean;
 }
 
-/** Options of {@link Socket.listen}. */
-export interface ListenOptions {
-    /**
-     * The kernel's queue of connections not accepted yet; also the most
-     * accepted clients kept for `accept()` while nobody takes them.
-     * @default the system's maximum (`/proc/sys/net/core/somaxconn`, e.g. 4096; 128 when unreadable)
-     */
-    backlog?: number;
-    /** The permissions of a Unix socket file. @default 0o600 */
-    mode?: number;
-}
-
 /** The signals of a Socket: the IOChannel's, `newClient(client)` and `newClientConnecting()`. */
 export interface SocketSignalMap<Line extends string | Uint8Array = string> extends IOChannelSignalMap<Line> {
     newClient: [client: Socket<Line>];
     newClientConnecting: [];
+    /** A listening socket's accept() failed (EMFILE …): it backs off and tries again; see accept.ts. */
+    acceptError: [error: SocketError];
 }
 
 interface Listener {
@@ -60,6 +53,7 @@ interface Listener {
     watch: FdWatch;
     path: string | null;
     backlog: number;
+    backoff: AcceptBackoff;
 }
 
 /** A SocketError for `what` failing on `address`, with the GLib error as cause. */
@@ -81,7 +75,7 @@ function socketError(what: string, address: string, error: unknown): SocketError
  * await client.write('hello\n');
  */
 export class Socket<Line extends string | Uint8Array = string> extends IOChannel<Line, SocketSignalMap<Line>> {
-    static readonly [extraSignals] = ['newClient', 'newClientConnecting'];
+    static readonly [extraSignals] = ['newClient', 'newClientConnecting', 'acceptError'];
     readonly #options: SocketOptions;
     #autoAccept = true;
     #listener: Listener | null = null;
@@ -121,8 +115,8 @@ export class Socket<Line extends string | Uint8Array = string> extends IOChannel
         if (typeof value !== 'boolean')
             throw new TypeError(`Socket: \`autoAccept\` must be a boolean (got ${describeValue(value)})`);
         this.#autoAccept = value;
-        if (value)
-            this.#listener?.watch.start();
+        if (value && this.#listener && !this.#listener.backoff.paused)
+            this.#listener.watch.start();
     }
 
     /** True while listening. */
@@ -235,7 +229,12 @@ export class Socket<Line extends string | Uint8Array = string> extends IOChannel
             throw socketError('listen()', target.text, error);
         }
         const watch = new FdWatch(socket.get_fd(), GLib.IOCondition.IN, () => this.#onAcceptable(), 'io-listen');
-        this.#listener = { socket, watch, path: target.kind === 'unix' ? target.path : null, backlog };
+        const listener: Listener = { socket, watch, path: target.kind === 'unix' ? target.path : null, backlog,
+            backoff: new AcceptBackoff(() => {
+                if (this.#listener === listener && (this.autoAccept || this.#accepts.length))
+                    watch.start();
+            }) };
+        this.#listener = listener;
         this.#local = describeSocketAddress(socket.get_local_address());
         this.#peer = null;
         if (this.autoAccept)
@@ -264,7 +263,8 @@ export class Socket<Line extends string | Uint8Array = string> extends IOChannel
             if (!this.autoAccept && !this.#accepts.length)
                 listener.watch.stop();
         });
-        listener.watch.start();
+        if (!listener.backoff.paused)
+            listener.watch.start();
         return ip;
     }
 
@@ -325,6 +325,7 @@ export class Socket<Line extends string | Uint8Array = string> extends IOChannel
         if (listener) {
             this.#listener = null;
             listener.watch.stop();
+            listener.backoff.cancel();
             closeSocket(listener.socket, 'Socket.close()');
             if (listener.path !== null)
                 GLib.unlink(listener.path);
@@ -367,8 +368,11 @@ export class Socket<Line extends string | Uint8Array = string> extends IOChannel
             } catch (error) {
                 if (isWouldBlock(error))
                     return true;
-                throw socketError('accept()', this.#local ? JSON.stringify(this.#local) : 'a listening socket', error);
+                listener.backoff.fail(socketError('accept()', this.#local ? JSON.stringify(this.#local) : 'a listening socket', error),
+                    this.signals.acceptError);
+                return false;
             }
+            listener.backoff.reset();
             if (this.autoAccept && !this.signals.newClientConnecting.emit()) {
                 closeSocket(socket, 'Socket.accept()');
                 continue;

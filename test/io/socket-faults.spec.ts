@@ -1,10 +1,11 @@
 // Socket under faults: an fd closed behind kaa's back while a connect is
-// pending.
+// pending; a listener that runs out of fds (EMFILE) while clients wait.
 import GLib from 'gi://GLib';
 import Gio from 'gi://Gio';
 import { main } from '../../src/notifier/loop.js';
 import { SocketError } from '../../src/notifier/errors.js';
 import { Socket } from '../../src/io/index.js';
+import { exhaustFds } from './helpers.js';
 
 /** The fds of this process that are sockets. */
 function socketFds(): Set<number> {
@@ -45,6 +46,43 @@ function fullListener(): { address: string; close(): void } {
 }
 
 describe('Socket faults', () => {
+    it('keeps listening through EMFILE in accept(): acceptError, backing off, accepting once fds are free', () => {
+        const server = new Socket();
+        server.listen('127.0.0.1:0');
+        const port = (server.local as { port: number }).port;
+        const errors: SocketError[] = [];
+        server.signals.acceptError.connect(error => void errors.push(error));
+        const served: Socket[] = [];
+        server.signals.newClient.connect(client => {
+            served.push(client);
+            client.write('hi\n');
+        });
+        const raw = Gio.Socket.new(Gio.SocketFamily.IPV4, Gio.SocketType.STREAM, Gio.SocketProtocol.DEFAULT);
+        const hog = exhaustFds();
+        try {
+            raw.connect(Gio.InetSocketAddress.new_from_string('127.0.0.1', port), null);
+            main.loop(() => errors.length < 2, 5);
+            main.loop(() => true, 0.5);
+            expect(errors.length).toBeGreaterThanOrEqual(2); // it tried again
+            expect(errors.length).toBeLessThan(10); // backing off, not spinning
+            expect(errors[0].message).toMatch(/accept\(\).*(Too many open files|EMFILE).*still listening; trying again in 0.05 s/);
+            expect(errors[0].cause).toBeInstanceOf(GLib.Error);
+            expect(server.listening).toBeTrue();
+            expect(served.length).toBe(0);
+        } finally {
+            hog.free();
+        }
+        main.loop(() => served.length < 1, 5);
+        expect(served.length).toBe(1);
+        raw.set_timeout(5);
+        const connection = raw.connection_factory_create_connection();
+        const bytes = connection.get_input_stream().read_bytes(16, null);
+        expect(new TextDecoder().decode(bytes.toArray())).toBe('hi\n');
+        connection.close(null);
+        served[0].close({ immediate: true });
+        server.close();
+    });
+
     it('aborts a pending connect whose fd was closed behind its back without throwing', () => {
         const full = fullListener();
         const before = socketFds();

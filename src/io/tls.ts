@@ -5,8 +5,9 @@
  * A client verifies the server's certificate against the system's CAs and
  * the server name (by default the host given to `connect()`), unless told
  * `verify: false`; `ca` adds PEM CA certificates to trust (checked in
- * `accept-certificate` and again after the handshake). A server presents a certificate and key given as
- * PEM text (`Gio.TlsCertificate.new_from_pem`).
+ * `accept-certificate` and again after the handshake). A server presents a
+ * certificate and key given as PEM text (`Gio.TlsCertificate.new_from_pem`),
+ * checked to be a pair before it is used (tls-keys.ts).
  *
  * The handshake is `handshake_async()`, the one Gio async call a TLS socket
  * needs. If GJS 1.74 refuses its callback during a GC, the handshake still
@@ -25,6 +26,7 @@ import { SocketError, describeValue } from '../notifier/errors.js';
 import { addIterationCheck } from '../notifier/loop.js';
 import { defer, scheduler, type ScheduledEntry } from '../notifier/scheduler.js';
 import { reportException } from '../notifier/sources.js';
+import { keyMismatch } from './tls-keys.js';
 import { accepts, checkPeer, explainFailure, type TrustPolicy } from './tls-policy.js';
 import { isCancelled } from './watch.js';
 
@@ -83,6 +85,31 @@ function certificate(certPem: string, keyPem: string | null): Gio.TlsCertificate
     }
 }
 
+const checkedPem = new Map<string, string | null>();
+
+/**
+ * Throws a TypeError unless `cert` has a private key that belongs to it
+ * (tls-keys.ts). Results are remembered for the last few PEM pairs: a
+ * server checks its pair once, not once per client.
+ */
+function checkServerPair(cert: Gio.TlsCertificate, pemText: string): void {
+    // `private-key` is read only once `private-key-pem` says there is one: reading
+    // the null GByteArray crashes GJS 1.74 (SIGSEGV)
+    if (!('private_key_pem' in cert))
+        return; // GLib < 2.70: the key's DER is not exposed, the pair is not checked
+    if ((cert as unknown as { private_key_pem: string | null }).private_key_pem === null)
+        throw new TypeError('Socket.startTls(): a server needs the private key of its certificate: give `key`, or put it in `certificate`');
+    let mismatch = checkedPem.get(pemText);
+    if (mismatch === undefined) {
+        mismatch = keyMismatch(cert);
+        if (checkedPem.size >= 16)
+            checkedPem.delete(checkedPem.keys().next().value as string);
+        checkedPem.set(pemText, mismatch);
+    }
+    if (mismatch !== null)
+        throw new TypeError(`Socket.startTls(): \`key\` does not match \`certificate\`: ${mismatch}`);
+}
+
 /** The `timeout` option, checked. @internal */
 export function tlsTimeout(options: TlsOptions): number {
     const t = options.timeout ?? 30;
@@ -115,6 +142,7 @@ export function tlsConnection(base: Gio.IOStream, options: TlsOptions,
     try {
         if (options.server === true) {
             const cert = certificate(pem('certificate', options.certificate, true) as string, pem('key', options.key, false));
+            checkServerPair(cert, `${options.certificate}\0${options.key ?? ''}`);
             return {
                 tls: Gio.TlsServerConnection.new(base, cert) as unknown as Gio.TlsConnection,
                 cleanup: () => undefined,

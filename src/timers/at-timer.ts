@@ -24,6 +24,7 @@
 import GLib from 'gi://GLib';
 import { requireFunction } from '../notifier/callable.js';
 import { now } from '../notifier/clock.js';
+import { creationStack, printCreationStack } from '../notifier/debug.js';
 import { describeValue } from '../notifier/errors.js';
 import { scheduler, type ScheduledEntry } from '../notifier/scheduler.js';
 import type { TimerCallback } from './timer.js';
@@ -199,6 +200,8 @@ export class AtTimer<Args extends unknown[] = unknown[]> {
     #lastFired = -Infinity;
     #generation = 0;
     #oneShot = false;
+    /** Where it was made, in debug mode (else `null`). */
+    readonly #createdAt: string | null;
 
     static {
         markOneShot = timer => {
@@ -214,6 +217,7 @@ export class AtTimer<Args extends unknown[] = unknown[]> {
      */
     constructor(callback: TimerCallback<Args>, ...args: Args) {
         requireFunction('callback', callback);
+        this.#createdAt = creationStack(1);
         this.#fn = callback as (...a: unknown[]) => unknown;
         this.#args = args;
         this.#entry = { deadline: 0, heapIndex: -1, seq: 0, fire: () => this.#fire() };
@@ -273,6 +277,7 @@ export class AtTimer<Args extends unknown[] = unknown[]> {
             return this.#fn.apply(undefined, this.#args);
         } catch (error) {
             this.stop();
+            printCreationStack('the AtTimer whose callback threw', this.#createdAt);
             throw error;
         }
     }

@@ -3,6 +3,7 @@
 // sockets, workers and the worker protocol).
 import Gio from 'gi://Gio';
 import * as kaa from '../../src/index.js';
+import { streamFd } from '../../src/notifier/platform.js';
 
 /** One call with invalid input. */
 export interface Case {
@@ -20,7 +21,7 @@ const gen = function* () {
 /** An fd number that was open a moment ago and is closed now. */
 function closedFd(): number {
     const stream = Gio.File.new_for_path('/dev/null').read(null);
-    const fd = Gio.FileDescriptorBased.prototype.get_fd.call(stream as unknown as Gio.FileDescriptorBased);
+    const fd = streamFd(stream);
     stream.close(null);
     return fd;
 }
@@ -228,6 +229,11 @@ const processCases: Case[] = [
     c('new Process("ls", {cwd: 5})', () => new kaa.Process('ls', { cwd: 5 as never }), '`cwd`'),
     c('new Process("ls", {env: "A=1"})', () => new kaa.Process('ls', { env: 'A=1' as never }), '`env`'),
     c('new Process("ls", {env: {A: 1}})', () => new kaa.Process('ls', { env: { A: 1 } as never }), '`env.A`'),
+    c('new Process("ls", {env: {"B=C": "x"}})', () => new kaa.Process('ls', { env: { 'B=C': 'x' } }), '"B=C"'),
+    c('new Process("ls", {env: {"A\\0B": "x"}})', () => new kaa.Process('ls', { env: { 'A\0B': 'x' } }), '"A\\u0000B"'),
+    c('new Process("ls", {env: {A: "x\\0y"}})', () => new kaa.Process('ls', { env: { A: 'x\0y' } }), '"A"'),
+    c('new Process("ls", {env: {"": "x"}})', () => new kaa.Process('ls', { env: { '': 'x' } }), '`env` name ""'),
+    c('new Process("ls", {processGroup: "yes"})', () => new kaa.Process('ls', { processGroup: 'yes' as never }), '`processGroup`'),
     c('new Process("ls", {dumpfile: 5})', () => new kaa.Process('ls', { dumpfile: 5 as never }), '`dumpfile`'),
     c('new Process("ls", {stopCommand: 5})', () => new kaa.Process('ls', { stopCommand: 5 as never }), '`stopCommand`'),
     c('new Process("ls", {delimiter: 5})', () => new kaa.Process('ls', { delimiter: 5 as never }), '`delimiter`'),

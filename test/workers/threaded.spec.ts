@@ -9,6 +9,7 @@ import {
     GOBJECT, MAINTHREAD, ThreadInProgress, ThreadPool, callMain, expose, getThreadPool, isMainthread, registerThreadPool, threaded,
     type WorkerStatus,
 } from '../../src/index.js';
+import { runGjs } from '../support/child.js';
 import { ownPid, processAlive, stopWorkers } from './support.js';
 
 // Worker functions are shipped as source, so they use only worker globals
@@ -251,6 +252,14 @@ describe('threaded()', () => {
         expect(pool.size).toBe(GLib.get_num_processors());
     });
 
+    it('has the default pool before any threaded() call, with no worker started', async () => {
+        const r = await runGjs(`import * as kaa from KAA;
+const pool = kaa.getThreadPool('kaa::default');
+print([pool instanceof kaa.ThreadPool, pool?.name, pool?.size > 0, pool?.statistics().spawned].join(' '));
+print(kaa.getThreadPool('kaa::default') === pool);`);
+        expect(r.stdout).toBe('true kaa::default true 0\ntrue\n');
+    });
+
     it('makes a 1-worker pool for an unknown name and registers it', async () => {
         expect(getThreadPool('spec::auto')).toBeNull();
         await threaded('spec::auto')(() => 1)();
@@ -338,7 +347,11 @@ describe('threaded()', () => {
     it('fails the calls of a worker that writes garbage into the protocol, and replaces it', async () => {
         const pool = new ThreadPool();
         const corrupt = threaded(pool)(() => {
-            new imports.gi.Gio.UnixOutputStream({ fd: 3, close_fd: false }).write_all(new TextEncoder().encode('not a frame at all'), null);
+            const garbage = new TextEncoder().encode('not a frame at all');
+            const channel = imports.gi.GLib.IOChannel.unix_new(3); // not Gio.UnixOutputStream: it warns on GLib >= 2.80
+            channel.set_encoding(null);
+            channel.write_chars(garbage, garbage.length);
+            channel.flush();
             imports.gi.GLib.usleep(5_000_000);
         });
         const error = await corrupt().then(() => null, (e: unknown) => e) as WorkerError;

@@ -1,7 +1,8 @@
 // An echo server on kaa.Socket: every line a client sends comes back.
 //
 //   npm run build
-//   gjs -m examples/echo/server.js 12345                 # TCP, every interface
+//   gjs -m examples/echo/server.js 12345                 # TCP on loopback (127.0.0.1) only
+//   gjs -m examples/echo/server.js :12345                # TCP on every interface: other machines can connect
 //   gjs -m examples/echo/server.js /tmp/echo.sock        # a Unix socket (mode 0600)
 //   gjs -m examples/echo/server.js 12345 --tls           # TLS, throwaway self-signed certificate
 //   gjs -m examples/echo/server.js 12345 --tls CERT.pem KEY.pem
@@ -17,7 +18,7 @@ import * as kaa from '../../dist/kaa.js';
 const decoder = new TextDecoder();
 
 function usage(message) {
-    printerr(`${message}\nusage: gjs -m examples/echo/server.js [ADDRESS=12345] [--tls [CERT.pem KEY.pem]]`);
+    printerr(`${message}\nusage: gjs -m examples/echo/server.js [ADDRESS=127.0.0.1:12345 | PORT (loopback) | :PORT (every interface) | PATH] [--tls [CERT.pem KEY.pem]]`);
     system.exit(2);
 }
 
@@ -55,7 +56,8 @@ function read(path) {
 
 const args = ARGV.filter(a => a !== '--tls');
 const tls = ARGV.includes('--tls');
-const address = /^\d+$/.test(args[0] ?? '12345') ? Number(args[0] ?? 12345) : args[0];
+// A bare port is loopback here; every interface (kaa's listen(port)) only when asked for with ':PORT'.
+const address = /^\d+$/.test(args[0] ?? '12345') ? `127.0.0.1:${args[0] ?? 12345}` : args[0];
 let certificate = null;
 let key = null;
 if (tls) {

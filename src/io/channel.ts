@@ -83,11 +83,11 @@ export class IOChannel<Line extends string | Uint8Array = string,
     /**
      * @param source - an fd, an object with `fileno()`, a Gio stream, or
      *   nothing (call `wrap()` later).
-     * @param options - `{mode, chunkSize, delimiter, queueSize, encoding, closeFd}`.
+     * @param options - `{mode, chunkSize, delimiter, queueSize, maxLineLength, encoding, closeFd}`.
      * @throws TypeError naming a bad option or source; Error for a closed fd.
      */
     constructor(source?: ChannelSource | null, options: IOChannelOptions = {}) {
-        const { mode, encoding, closeFd, chunkSize, queueSize, delimiters } = parseOptions(options);
+        const { mode, encoding, closeFd, chunkSize, queueSize, delimiters, maxLineLength } = parseOptions(options);
         this.#mode = mode;
         this.#closeFd = closeFd;
         const hook = () => this.#reader.update();
@@ -96,7 +96,7 @@ export class IOChannel<Line extends string | Uint8Array = string,
             ...extra as (keyof M & string)[]);
         this.#reader = new ChannelReader<Line>({
             signals: this.signals as unknown as Signals<IOChannelSignalMap<Line>>,
-            chunkSize, queueSize, delimiters, encoding,
+            chunkSize, queueSize, delimiters, maxLineLength, encoding,
             onEnd: error => this.#onEnd(error),
         });
         this.#writer = new ChannelWriter({
@@ -173,8 +173,8 @@ export class IOChannel<Line extends string | Uint8Array = string,
     /**
      * The next line, with its delimiter (a string, or bytes with
      * `encoding: null`). At end of file it finishes with the last partial
-     * line, or `''` when nothing is left; a line longer than `queueSize`
-     * comes in parts.
+     * line, or `''` when nothing is left; a line longer than `maxLineLength`
+     * (1 MiB) comes in parts (see IOChannelOptions.maxLineLength).
      * @returns an InProgress of the line.
      * @throws Error as `read()` does.
      * @example

@@ -20,7 +20,7 @@ import { now } from '../notifier/clock.js';
 import { defer, scheduler, type ScheduledEntry } from '../notifier/scheduler.js';
 import { reportException } from '../notifier/sources.js';
 import { literalAddress, type ParsedAddress } from './address.js';
-import { FdWatch, isCancelled } from './watch.js';
+import { FdWatch, closeSocket, isCancelled } from './watch.js';
 
 /** Seconds a name lookup may take before connect() gives up on it. */
 export const DNS_DEADLINE = 60;
@@ -94,7 +94,7 @@ export function connectTo(target: ParsedAddress): InProgress<Gio.Socket> {
         }
         const next = (error: unknown) => {
             firstError ??= error;
-            socket?.close();
+            closeSocket(socket, 'Socket.connect()');
             socket = null;
             tryNext(addresses);
         };
@@ -129,7 +129,7 @@ export function connectTo(target: ParsedAddress): InProgress<Gio.Socket> {
         cancellable.cancel();
         cancel();
         watch?.stop();
-        socket?.close();
+        closeSocket(socket, 'Socket.connect()');
     });
     // Started from the loop, never inside connect(): an InProgress that failed
     // before the caller could await it would be reported as unhandled.

@@ -8,12 +8,54 @@
  * connect. TCP: a port alone binds `::` (IPv6 with IPv4-mapped addresses,
  * so every interface of both families), falling back to `0.0.0.0` where
  * IPv6 is off; addresses are bound with SO_REUSEADDR.
+ *
+ * The backlog (the kernel's queue of connections not accepted yet) defaults
+ * to the system's maximum, `net.core.somaxconn` (4096 on Linux since 5.4):
+ * a burst of clients then waits in the kernel instead of being reset. The
+ * kernel caps any larger value to it anyway.
  * @module
  */
 import GLib from 'gi://GLib';
 import Gio from 'gi://Gio';
 import { SocketError } from '../notifier/errors.js';
 import { literalAddress } from './address.js';
+import { closeSocket } from './watch.js';
+
+/** Options of {@link Socket.listen}. */
+export interface ListenOptions {
+    /**
+     * The kernel's queue of connections not accepted yet; also the most
+     * accepted clients kept for `accept()` while nobody takes them.
+     * @default the system's maximum (`/proc/sys/net/core/somaxconn`, e.g. 4096; 128 when unreadable)
+     */
+    backlog?: number;
+    /** The permissions of a Unix socket file. @default 0o600 */
+    mode?: number;
+}
+
+/** The backlog when the system's maximum cannot be read: the classic SOMAXCONN. */
+const FALLBACK_BACKLOG = 128;
+let systemBacklog: number | null = null;
+
+/**
+ * The system's largest listen backlog (`/proc/sys/net/core/somaxconn`, read
+ * once), or 128 when it cannot be read.
+ * @internal
+ */
+export function defaultBacklog(): number {
+    if (systemBacklog === null) {
+        systemBacklog = FALLBACK_BACKLOG;
+        try {
+            const [, bytes] = GLib.file_get_contents('/proc/sys/net/core/somaxconn');
+            const value = Number(new TextDecoder().decode(bytes).trim());
+            if (Number.isInteger(value) && value > 0)
+                systemBacklog = value;
+        } catch {
+            // no /proc: keep the fallback
+        }
+    }
+    return systemBacklog;
+}
 
 /** A Unix socket bound at `path` with `mode`: a stale socket file is replaced, a live one refused. @internal */
 export function listenUnix(path: string, mode: number): Gio.Socket {
@@ -32,7 +74,7 @@ export function listenUnix(path: string, mode: number): Gio.Socket {
             live = error instanceof GLib.Error && (error.matches(Gio.IOErrorEnum, Gio.IOErrorEnum.PENDING) ||
                 error.matches(Gio.IOErrorEnum, Gio.IOErrorEnum.WOULD_BLOCK));
         } finally {
-            probe.close();
+            closeSocket(probe, 'Socket.listen()');
         }
         if (live)
             throw new SocketError(`Socket.listen(): ${path}: address in use (a server is listening on it)`);
@@ -43,7 +85,7 @@ export function listenUnix(path: string, mode: number): Gio.Socket {
         socket.bind(Gio.UnixSocketAddress.new(path), false);
         file.set_attribute_uint32('unix::mode', mode, Gio.FileQueryInfoFlags.NOFOLLOW_SYMLINKS, null);
     } catch (error) {
-        socket.close();
+        closeSocket(socket, 'Socket.listen()');
         throw error;
     }
     return socket;
@@ -73,7 +115,7 @@ function bound(address: Gio.SocketAddress): Gio.Socket {
     try {
         socket.bind(address, true);
     } catch (error) {
-        socket.close();
+        closeSocket(socket, 'Socket.listen()');
         throw error;
     }
     return socket;

@@ -18,6 +18,16 @@ export interface IOChannelOptions {
     delimiter?: Delimiter;
     /** The limit of each queue in bytes (reads stop pulling, writes throw beyond it). @default 1048576 */
     queueSize?: number;
+    /**
+     * The longest line `readline()`, `lines()` and the `readline` signal
+     * deliver whole, in bytes with its delimiter. A longer line arrives in
+     * parts of at most this many bytes (never cutting a delimiter or, with
+     * `encoding: 'utf-8'`, a character), none ending with the delimiter but
+     * the last; memory stays bounded by it. The read queue caps it too
+     * (`queueSize`, when smaller).
+     * @default 1048576
+     */
+    maxLineLength?: number;
     /** How lines are decoded: `'utf-8'`, or `null` for `Uint8Array` lines. @default 'utf-8' */
     encoding?: 'utf-8' | null;
     /** Close the wrapped fd or stream with the channel. @default true */
@@ -63,6 +73,7 @@ export interface ParsedOptions {
     chunkSize: number;
     queueSize: number;
     delimiters: Uint8Array[];
+    maxLineLength: number;
     encoding: 'utf-8' | null;
     closeFd: boolean;
 }
@@ -87,5 +98,6 @@ export function parseOptions(options: IOChannelOptions): ParsedOptions {
         chunkSize: positiveInteger('chunkSize', options.chunkSize, 65536),
         queueSize: positiveInteger('queueSize', options.queueSize, 1024 * 1024),
         delimiters: compileDelimiter(options.delimiter ?? '\n', 'IOChannel'),
+        maxLineLength: positiveInteger('maxLineLength', options.maxLineLength, 1024 * 1024),
     };
 }

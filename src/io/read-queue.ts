@@ -102,6 +102,41 @@ export class ReadQueue {
         return out;
     }
 
+    /** The byte at `index` (< size). */
+    byteAt(index: number): number {
+        for (const c of this.#chunks) {
+            if (index < c.length)
+                return c[index];
+            index -= c.length;
+        }
+        throw new RangeError(`ReadQueue.byteAt(): ${index} is beyond the queue`);
+    }
+
+    /**
+     * Where to cut the first part of a line longer than `limit` bytes (no
+     * delimiter queued): at most `limit` bytes, never inside a delimiter that
+     * may still be arriving (the last `longest - 1` bytes) nor, with
+     * `utf8`, inside a character.
+     * With `found` (a delimiter that ends beyond `limit`), the part ends
+     * before that delimiter at the latest.
+     * @returns the part's length, >= 1.
+     */
+    partLength(limit: number, longest: number, utf8: boolean, found: LineEnd | null): number {
+        let n = Math.min(limit, this.#size);
+        if (found !== null)
+            n = Math.min(n, found.end - found.delimiterLength);
+        else if (n === this.#size && longest > 1 && this.#size - longest + 1 >= 1)
+            n = this.#size - longest + 1;
+        if (utf8 && n < this.#size) {
+            let back = n;
+            while (back > 0 && n - back < 3 && (this.byteAt(back) & 0xc0) === 0x80)
+                back--;
+            if (back > 0)
+                n = back;
+        }
+        return n;
+    }
+
     /** Empties the queue. */
     clear(): void {
         this.#chunks = [];

@@ -6,10 +6,11 @@
  * {@link ChannelReader.update}).
  * @module
  */
+import system from 'system';
 import { InProgress, onAbort } from '../async/inprogress.js';
 import type { Signals } from '../notifier/signals.js';
 import type { IOChannelSignalMap } from './channel.js';
-import { ReadQueue } from './read-queue.js';
+import { ReadQueue, type LineEnd } from './read-queue.js';
 import type { ReadSink, Transport } from './transport.js';
 
 /** A line as the iterators see it: its bytes, its delimiter's length (0 for a part), and whether it is the last. @internal */
@@ -32,12 +33,18 @@ export interface ReaderOptions<Line extends string | Uint8Array> {
     chunkSize: number;
     queueSize: number;
     delimiters: Uint8Array[];
+    /** The longest line delivered whole; longer ones come in parts (at most `queueSize` too). */
+    maxLineLength: number;
     encoding: 'utf-8' | null;
     /** End of file or a read error: the channel decides how to close. */
     onEnd(error: unknown): void;
 }
 
 const decoder = new TextDecoder('utf-8');
+
+/** Bytes of over-long lines after which a GC is finished (their parts and read buffers are garbage). */
+const LONG_LINE_GC_EVERY = 16 * 1024 * 1024;
+let longLineBytes = 0;
 const EMPTY = new Uint8Array(0);
 
 /** The reading half of one channel. @internal */
@@ -47,6 +54,8 @@ export class ChannelReader<Line extends string | Uint8Array> {
     readonly #signals: Signals<IOChannelSignalMap<Line>>;
     readonly #chunkSize: number;
     readonly #delimiters: Uint8Array[];
+    readonly #longest: number;
+    readonly #maxLineLength: number;
     readonly #encoding: 'utf-8' | null;
     readonly #onEnd: (error: unknown) => void;
     #queue = new ReadQueue();
@@ -67,6 +76,8 @@ export class ChannelReader<Line extends string | Uint8Array> {
         this.#chunkSize = options.chunkSize;
         this.queueSize = options.queueSize;
         this.#delimiters = options.delimiters;
+        this.#longest = Math.max(...options.delimiters.map(d => d.length));
+        this.#maxLineLength = options.maxLineLength;
         this.#encoding = options.encoding;
         this.#onEnd = options.onEnd;
     }
@@ -221,10 +232,10 @@ export class ChannelReader<Line extends string | Uint8Array> {
             return queue.size ? queue.takeAll() : ended ? EMPTY : undefined;
         let line: LineResult;
         const found = queue.findLine(this.#delimiters);
-        if (found)
+        if (found && !this.#overlong(found))
             line = { bytes: queue.take(found.end), delimiterLength: found.delimiterLength, end: false };
-        else if (queue.size >= this.queueSize)
-            line = { bytes: queue.takeAll(), delimiterLength: 0, end: false };
+        else if (found || queue.size >= this.#limit)
+            line = { bytes: this.#takePart(found), delimiterLength: 0, end: false };
         else if (ended)
             line = { bytes: queue.takeAll(), delimiterLength: 0, end: true };
         else
@@ -262,14 +273,38 @@ export class ChannelReader<Line extends string | Uint8Array> {
         while (this.#signals.readline.count > 0 && queue.size) {
             const found = queue.findLine(this.#delimiters);
             let bytes: Uint8Array;
-            if (found)
+            if (found && !this.#overlong(found))
                 bytes = queue.take(found.end);
-            else if (queue.size >= this.queueSize || atEnd)
+            else if (found || queue.size >= this.#limit)
+                bytes = this.#takePart(found);
+            else if (atEnd)
                 bytes = queue.takeAll();
             else
                 break;
             this.#signals.readline.emit(this.decode(bytes));
         }
+    }
+
+    /** The longest line delivered whole now: `maxLineLength`, or `queueSize` when smaller (reading stops there). */
+    get #limit(): number {
+        return Math.min(this.#maxLineLength, this.queueSize);
+    }
+
+    /** True when the line ending at `found` is longer than the limit (a line that is only a delimiter never is). */
+    #overlong(found: LineEnd): boolean {
+        return found.end > this.#limit && found.end > found.delimiterLength;
+    }
+
+    /** The next part of an over-long line (see ReadQueue.partLength); a GC every LONG_LINE_GC_EVERY bytes of them. */
+    #takePart(found: LineEnd | null): Uint8Array {
+        const queue = this.#queue;
+        const part = queue.take(queue.partLength(this.#limit, this.#longest, this.#encoding !== null, found));
+        longLineBytes += part.length;
+        if (longLineBytes >= LONG_LINE_GC_EVERY) {
+            longLineBytes = 0;
+            system.gc();
+        }
+        return part;
     }
 
     #end(error: unknown): void {

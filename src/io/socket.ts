@@ -21,14 +21,18 @@ import GLib from 'gi://GLib';
 import Gio from 'gi://Gio';
 import { InProgress, onAbort } from '../async/inprogress.js';
 import { SocketError, describeValue } from '../notifier/errors.js';
+import { reportException } from '../notifier/sources.js';
+import { AcceptBackoff } from './accept.js';
 import { describeSocketAddress, parseAddress, type Address, type SocketAddressInfo } from './address.js';
 import { IOChannel, extraSignals, setTransport, type CloseOptions, type IOChannelOptions, type IOChannelSignalMap } from './channel.js';
 import { connectTo } from './connect.js';
 import { IO_READ, IO_WRITE } from './monitor.js';
 import { openTransport } from './source.js';
 import { handshake, tlsConnection, tlsTimeout, type TlsOptions } from './tls.js';
-import { listenTcp, listenUnix } from './listen.js';
-import { FdWatch, isWouldBlock } from './watch.js';
+import { defaultBacklog, listenTcp, listenUnix, type ListenOptions } from './listen.js';
+
+export type { ListenOptions } from './listen.js';
+import { FdWatch, closeSocket, isWouldBlock } from './watch.js';
 
 /** Options of the {@link Socket} constructor: the IOChannel options (but `mode`) and `autoAccept`. */
 export interface SocketOptions extends Omit<IOChannelOptions, 'mode'> {
@@ -36,18 +40,12 @@ export interface SocketOptions extends Omit<IOChannelOptions, 'mode'> {
     autoAccept?: boolean;
 }
 
-/** Options of {@link Socket.listen}. */
-export interface ListenOptions {
-    /** The kernel's queue of connections not accepted yet. @default 5 */
-    backlog?: number;
-    /** The permissions of a Unix socket file. @default 0o600 */
-    mode?: number;
-}
-
 /** The signals of a Socket: the IOChannel's, `newClient(client)` and `newClientConnecting()`. */
 export interface SocketSignalMap<Line extends string | Uint8Array = string> extends IOChannelSignalMap<Line> {
     newClient: [client: Socket<Line>];
     newClientConnecting: [];
+    /** A listening socket's accept() failed (EMFILE …): it backs off and tries again; see accept.ts. */
+    acceptError: [error: SocketError];
 }
 
 interface Listener {
@@ -55,6 +53,7 @@ interface Listener {
     watch: FdWatch;
     path: string | null;
     backlog: number;
+    backoff: AcceptBackoff;
 }
 
 /** A SocketError for `what` failing on `address`, with the GLib error as cause. */
@@ -67,7 +66,7 @@ function socketError(what: string, address: string, error: unknown): SocketError
  * write it as an IOChannel.
  * @example
  * const server = new kaa.Socket();
- * server.listen(12345);
+ * server.listen('127.0.0.1:12345');      // this machine only; listen(12345) is every interface
  * server.signals.newClient.connect(client => {
  *     client.signals.readline.connect(line => client.write(line));
  * });
@@ -76,7 +75,7 @@ function socketError(what: string, address: string, error: unknown): SocketError
  * await client.write('hello\n');
  */
 export class Socket<Line extends string | Uint8Array = string> extends IOChannel<Line, SocketSignalMap<Line>> {
-    static readonly [extraSignals] = ['newClient', 'newClientConnecting'];
+    static readonly [extraSignals] = ['newClient', 'newClientConnecting', 'acceptError'];
     readonly #options: SocketOptions;
     #autoAccept = true;
     #listener: Listener | null = null;
@@ -116,8 +115,8 @@ export class Socket<Line extends string | Uint8Array = string> extends IOChannel
         if (typeof value !== 'boolean')
             throw new TypeError(`Socket: \`autoAccept\` must be a boolean (got ${describeValue(value)})`);
         this.#autoAccept = value;
-        if (value)
-            this.#listener?.watch.start();
+        if (value && this.#listener && !this.#listener.backoff.paused)
+            this.#listener.watch.start();
     }
 
     /** True while listening. */
@@ -181,7 +180,7 @@ export class Socket<Line extends string | Uint8Array = string> extends IOChannel
         });
         attempt.connectBoth(socket => {
             if (this.#connecting !== ip) {
-                socket.close();
+                closeSocket(socket, 'Socket.connect()');
                 return;
             }
             this.#connecting = null;
@@ -198,9 +197,11 @@ export class Socket<Line extends string | Uint8Array = string> extends IOChannel
 
     /**
      * Listens on `address` (synchronously: a host name is looked up blocking).
-     * A port alone listens on every interface, IPv6 and IPv4.
+     * A port alone (or `':port'`) listens on every interface, IPv6 and IPv4:
+     * other machines can connect. Give `'127.0.0.1:port'` (or `'[::1]:port'`)
+     * for this machine only.
      * @param address - a port, `'host:port'`, `'[v6]:port'` or a Unix path.
-     * @param options - `{backlog = 5, mode = 0o600}`.
+     * @param options - `{backlog = system maximum, mode = 0o600}`.
      * @throws TypeError for a bad address or option; SocketError when the
      *   address cannot be used (in use, a live Unix socket, permissions …)
      *   or the socket is already connected or listening.
@@ -210,7 +211,7 @@ export class Socket<Line extends string | Uint8Array = string> extends IOChannel
      */
     listen(address: Address, options: ListenOptions = {}): void {
         const target = parseAddress(address, 'Socket.listen()');
-        const { backlog = 5, mode = 0o600 } = options ?? {};
+        const { backlog = defaultBacklog(), mode = 0o600 } = options ?? {};
         if (!Number.isInteger(backlog) || backlog < 1)
             throw new TypeError(`Socket.listen(): \`backlog\` must be an integer >= 1 (got ${describeValue(backlog)})`);
         if (!Number.isInteger(mode) || mode < 0 || mode > 0o777)
@@ -228,7 +229,12 @@ export class Socket<Line extends string | Uint8Array = string> extends IOChannel
             throw socketError('listen()', target.text, error);
         }
         const watch = new FdWatch(socket.get_fd(), GLib.IOCondition.IN, () => this.#onAcceptable(), 'io-listen');
-        this.#listener = { socket, watch, path: target.kind === 'unix' ? target.path : null, backlog };
+        const listener: Listener = { socket, watch, path: target.kind === 'unix' ? target.path : null, backlog,
+            backoff: new AcceptBackoff(() => {
+                if (this.#listener === listener && (this.autoAccept || this.#accepts.length))
+                    watch.start();
+            }) };
+        this.#listener = listener;
         this.#local = describeSocketAddress(socket.get_local_address());
         this.#peer = null;
         if (this.autoAccept)
@@ -257,7 +263,8 @@ export class Socket<Line extends string | Uint8Array = string> extends IOChannel
             if (!this.autoAccept && !this.#accepts.length)
                 listener.watch.stop();
         });
-        listener.watch.start();
+        if (!listener.backoff.paused)
+            listener.watch.start();
         return ip;
     }
 
@@ -280,11 +287,17 @@ export class Socket<Line extends string | Uint8Array = string> extends IOChannel
         if (this.#tls)
             throw new SocketError('Socket.startTls(): TLS was already started');
         const timeout = tlsTimeout(options);
-        const { tls, cleanup } = tlsConnection(base, options, this.#target);
+        const setup = tlsConnection(base, options, this.#target);
+        const { tls, cleanup } = setup;
         this.#tls = tls;
         setTransport(this as unknown as IOChannel<string | Uint8Array, IOChannelSignalMap<string | Uint8Array>>, null);
         const label = this.#peer ? ('path' in this.#peer ? this.#peer.path : `${this.#peer.host}:${this.#peer.port}`) : 'the peer';
-        const ip = handshake(tls, timeout, label);
+        const ip = handshake(setup, timeout, label, error => {
+            if (this.#tls === tls && super.alive) {
+                reportException(error);
+                this.close({ immediate: true, expected: false });
+            }
+        });
         ip.connectBoth(() => {
             cleanup();
             if (!super.alive)
@@ -312,7 +325,8 @@ export class Socket<Line extends string | Uint8Array = string> extends IOChannel
         if (listener) {
             this.#listener = null;
             listener.watch.stop();
-            listener.socket.close();
+            listener.backoff.cancel();
+            closeSocket(listener.socket, 'Socket.close()');
             if (listener.path !== null)
                 GLib.unlink(listener.path);
             for (const ip of this.#accepts.splice(0))
@@ -354,10 +368,13 @@ export class Socket<Line extends string | Uint8Array = string> extends IOChannel
             } catch (error) {
                 if (isWouldBlock(error))
                     return true;
-                throw socketError('accept()', this.#local ? JSON.stringify(this.#local) : 'a listening socket', error);
+                listener.backoff.fail(socketError('accept()', this.#local ? JSON.stringify(this.#local) : 'a listening socket', error),
+                    this.signals.acceptError);
+                return false;
             }
+            listener.backoff.reset();
             if (this.autoAccept && !this.signals.newClientConnecting.emit()) {
-                socket.close();
+                closeSocket(socket, 'Socket.accept()');
                 continue;
             }
             const client = new Socket<Line>(this.#options);

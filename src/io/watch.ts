@@ -26,6 +26,7 @@ import GLib from 'gi://GLib';
 import GObject from 'gi://GObject';
 import Gio from 'gi://Gio';
 import { describeValue } from '../notifier/errors.js';
+import { logException } from '../notifier/log.js';
 import { addIterationCheck } from '../notifier/loop.js';
 import { addFdWatch, forgetSource, removeSource, sourceExists } from '../notifier/sources.js';
 
@@ -194,4 +195,23 @@ export function isWouldBlock(error: unknown): boolean {
 /** True for Gio's `CANCELLED` error. @internal */
 export function isCancelled(error: unknown): boolean {
     return error instanceof GLib.Error && error.matches(Gio.IOErrorEnum, Gio.IOErrorEnum.CANCELLED);
+}
+
+/**
+ * Closes a `Gio.Socket` kaa owns. A failure (its fd was closed behind kaa's
+ * back: "Bad file descriptor") is logged, never thrown: the socket is gone
+ * either way, and the caller is usually a watch callback or an abort that
+ * must go on.
+ * @param socket - the socket, or null (nothing to do).
+ * @param what - who closes it, for the log line.
+ * @internal
+ */
+export function closeSocket(socket: Gio.Socket | null, what: string): void {
+    if (socket === null || socket.is_closed())
+        return;
+    try {
+        socket.close();
+    } catch (error) {
+        logException(error, `${what}: closing a socket failed (was its fd closed by someone else?)`);
+    }
 }

@@ -92,3 +92,19 @@ export function rmtree(path: string): void {
     children.close(null);
     dir.delete(null);
 }
+
+/** Takes every free fd of the process (duplicates of stdin) until EMFILE; returns how to give them back. */
+export function exhaustFds(): { count: number; free(): void } {
+    const list = new Gio.UnixFDList();
+    for (;;) {
+        try {
+            list.append(0);
+        } catch (error) {
+            if (error instanceof GLib.Error && error.matches(Gio.IOErrorEnum, Gio.IOErrorEnum.TOO_MANY_OPEN_FILES))
+                break;
+            throw error;
+        }
+    }
+    const count = list.get_length();
+    return { count, free: () => list.steal_fds().forEach(fd => GLib.close(fd)) };
+}

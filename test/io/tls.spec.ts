@@ -7,31 +7,7 @@ import { main } from '../../src/notifier/loop.js';
 import { SocketError } from '../../src/notifier/errors.js';
 import { Socket } from '../../src/io/index.js';
 import { pseudoRandom, rmtree, sha256, concat, tmpdir } from './helpers.js';
-
-const decoder = new TextDecoder();
-
-function run(argv: string[]): void {
-    const [, , stderr, status] = GLib.spawn_sync(null, argv, null, GLib.SpawnFlags.SEARCH_PATH, null);
-    if (status !== 0)
-        throw new Error(`${argv.join(' ')} failed: ${decoder.decode(stderr as Uint8Array)}`);
-}
-
-/** A self-signed certificate for localhost/127.0.0.1 and its key, as PEM text. */
-function selfSigned(dir: string): { cert: string; key: string } {
-    const cert = `${dir}/cert.pem`;
-    const key = `${dir}/key.pem`;
-    if (GLib.find_program_in_path('certtool')) {
-        GLib.file_set_contents(`${dir}/template`, 'cn = localhost\ndns_name = localhost\nip_address = 127.0.0.1\n' +
-            'expiration_days = 2\ntls_www_server\nsigning_key\nca\ncert_signing_key\n');
-        run(['certtool', '--generate-privkey', '--key-type=ecdsa', '--no-text', '--outfile', key]);
-        run(['certtool', '--generate-self-signed', '--load-privkey', key, '--template', `${dir}/template`, '--outfile', cert]);
-    } else {
-        run(['openssl', 'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-            '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=localhost',
-            '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1']);
-    }
-    return { cert: decoder.decode(GLib.file_get_contents(cert)[1]), key: decoder.decode(GLib.file_get_contents(key)[1]) };
-}
+import { selfSigned } from './tls-helpers.js';
 
 function openFds(): number {
     let n = 0;

@@ -65,7 +65,9 @@ tail.signals.readline.connect((line, stream) => {
 });
 
 let endedByItself = false;
-tail.signals.exited.connect(code => {
+// `finished`, not `exited`: at the exit tail's last lines (an error message,
+// say) may still be in the pipe; `finished` comes once they are all read.
+tail.signals.finished.connect(code => {
     if (kaa.main.isShuttingDown())
         return; // the shutdown sequence stopped it
     endedByItself = true;

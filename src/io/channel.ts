@@ -29,7 +29,7 @@ import { InProgress } from '../async/inprogress.js';
 import { describeValue } from '../notifier/errors.js';
 import { Signal, Signals, type SignalMap } from '../notifier/signals.js';
 import { IO_READ, IO_WRITE } from './monitor.js';
-import { parseOptions, positiveInteger, toBytes, type CloseOptions, type IOChannelOptions, type WriteData } from './options.js';
+import { parseCloseOptions, parseOptions, positiveInteger, toBytes, type CloseOptions, type IOChannelOptions, type WriteData } from './options.js';
 import { ChannelReader } from './reader.js';
 import { openTransport, type ChannelSource } from './source.js';
 import type { Transport } from './transport.js';
@@ -246,9 +246,7 @@ export class IOChannel<Line extends string | Uint8Array = string,
      * await channel.close();
      */
     close(options: CloseOptions = {}): InProgress<void> {
-        if (options === null || typeof options !== 'object')
-            throw new TypeError(`IOChannel.close(): \`options\` must be an object (got ${describeValue(options)})`);
-        const { immediate = false, expected = true } = options;
+        const { immediate, expected } = parseCloseOptions(options);
         const ip = new InProgress<void>({ name: 'IOChannel.close()' });
         if (this.#transport === null)
             return ip.finish(undefined);

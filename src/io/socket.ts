@@ -20,6 +20,7 @@
 import GLib from 'gi://GLib';
 import Gio from 'gi://Gio';
 import { InProgress, onAbort } from '../async/inprogress.js';
+import { MAX_INT, MAX_SECONDS, checkOptionsObject, checkRange } from '../notifier/check.js';
 import { SocketError, describeValue } from '../notifier/errors.js';
 import { describeSocketAddress, parseAddress, type Address, type SocketAddressInfo } from './address.js';
 import { IOChannel, extraSignals, setTransport, type CloseOptions, type IOChannelOptions, type IOChannelSignalMap } from './channel.js';
@@ -35,6 +36,12 @@ export interface SocketOptions extends Omit<IOChannelOptions, 'mode'> {
     /** Accept clients as they come (emitting `newClient`); else only for `accept()` calls. @default true */
     autoAccept?: boolean;
 }
+
+/** The options the constructor reads. */
+const SOCKET_OPTIONS = ['chunkSize', 'delimiter', 'queueSize', 'encoding', 'closeFd', 'autoAccept'];
+
+/** The options `startTls()` reads. */
+const TLS_OPTIONS = ['server', 'serverName', 'verify', 'ca', 'certificate', 'key', 'timeout'];
 
 /** Options of {@link Socket.listen}. */
 export interface ListenOptions {
@@ -95,9 +102,9 @@ export class Socket<Line extends string | Uint8Array = string> extends IOChannel
      * @throws TypeError naming a bad option.
      */
     constructor(options: SocketOptions = {}) {
-        if (options === null || typeof options !== 'object' || Array.isArray(options))
-            throw new TypeError(`Socket: \`options\` must be an object (got ${describeValue(options)})`);
-        super(null, { ...options, mode: undefined });
+        checkOptionsObject('Socket', options, SOCKET_OPTIONS);
+        const { autoAccept: _, ...channelOptions } = options;
+        super(null, channelOptions);
         this.autoAccept = options.autoAccept ?? true;
         this.#options = { ...options };
     }
@@ -210,9 +217,11 @@ export class Socket<Line extends string | Uint8Array = string> extends IOChannel
      */
     listen(address: Address, options: ListenOptions = {}): void {
         const target = parseAddress(address, 'Socket.listen()');
+        checkOptionsObject('Socket.listen()', options, ['backlog', 'mode']);
         const { backlog = 5, mode = 0o600 } = options ?? {};
         if (!Number.isInteger(backlog) || backlog < 1)
             throw new TypeError(`Socket.listen(): \`backlog\` must be an integer >= 1 (got ${describeValue(backlog)})`);
+        checkRange('Socket.listen()', 'backlog', backlog, 1, MAX_INT);
         if (!Number.isInteger(mode) || mode < 0 || mode > 0o777)
             throw new TypeError(`Socket.listen(): \`mode\` must be permissions from 0 to 0o777 (got ${describeValue(mode)})`);
         this.#checkIdle('listen()');
@@ -274,12 +283,14 @@ export class Socket<Line extends string | Uint8Array = string> extends IOChannel
      * await socket.startTls({ serverName: 'example.com' });
      */
     startTls(options: TlsOptions = {}): InProgress<void> {
+        checkOptionsObject('Socket.startTls()', options, TLS_OPTIONS);
+        const timeout = tlsTimeout(options);
+        checkRange('Socket.startTls()', 'timeout', timeout, 0, MAX_SECONDS, ' seconds');
         const base = this.#connection;
         if (!base || !super.alive)
             throw new SocketError('Socket.startTls(): the socket is not connected');
         if (this.#tls)
             throw new SocketError('Socket.startTls(): TLS was already started');
-        const timeout = tlsTimeout(options);
         const { tls, cleanup } = tlsConnection(base, options, this.#target);
         this.#tls = tls;
         setTransport(this as unknown as IOChannel<string | Uint8Array, IOChannelSignalMap<string | Uint8Array>>, null);

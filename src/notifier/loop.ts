@@ -19,6 +19,7 @@
 import GLib from 'gi://GLib';
 import type Gio from 'gi://Gio';
 import system from 'system';
+import { MAX_SECONDS, checkOptionsObject, checkRange } from './check.js';
 import { now } from './clock.js';
 import { describeValue } from './errors.js';
 import { drainPromiseJobs } from './jobs.js';
@@ -349,12 +350,7 @@ function attach(options: RunOptions): number {
 function init(backend: BackendName = 'generic', options: InitOptions = {}): void {
     if (!(backend in backends))
         throw new TypeError(`kaa.main.init(): unknown backend ${describeValue(backend)} (expected 'generic', 'gtk' or 'thread')`);
-    if (options === null || typeof options !== 'object')
-        throw new TypeError(`kaa.main.init(): \`options\` must be an object (got ${describeValue(options)})`);
-    for (const key of Object.keys(options)) {
-        if (key !== 'reset' && key !== 'handler' && key !== 'shutdown')
-            throw new TypeError(`kaa.main.init(): unknown option \`${key}\` (expected reset, handler, shutdown)`);
-    }
+    checkOptionsObject('kaa.main.init()', options, ['reset', 'handler', 'shutdown']);
     if (state.backend && state.backend !== backend)
         throw new Error(`kaa.main.init(): already initialized with the '${state.backend}' backend; cannot switch to '${backend}'`);
     if (options.reset)
@@ -377,12 +373,7 @@ function init(backend: BackendName = 'generic', options: InitOptions = {}): void
  * const status = kaa.main.run();
  */
 function run(options: RunOptions = {}): number {
-    if (options === null || typeof options !== 'object')
-        throw new TypeError(`kaa.main.run(): \`options\` must be an object (got ${describeValue(options)})`);
-    for (const key of Object.keys(options)) {
-        if (!['threaded', 'application', 'argv', 'sigint'].includes(key))
-            throw new TypeError(`kaa.main.run(): unknown option \`${key}\` (expected threaded, application, argv, sigint)`);
-    }
+    checkOptionsObject('kaa.main.run()', options, ['threaded', 'application', 'argv', 'sigint']);
     if (state.running)
         throw new Error('kaa.main.run(): the main loop is already running');
     if (options.threaded)
@@ -433,6 +424,8 @@ function loop(condition: (() => unknown) | boolean, timeout?: number): void {
         throw new TypeError(`kaa.main.loop(): \`condition\` must be a function or a boolean (got ${describeValue(condition)})`);
     if (timeout !== undefined && timeout !== null && !(typeof timeout === 'number' && timeout >= 0))
         throw new TypeError(`kaa.main.loop(): \`timeout\` must be a number >= 0 (got ${describeValue(timeout)})`);
+    if (timeout !== undefined && timeout !== null && timeout !== Infinity)
+        checkRange('kaa.main.loop()', 'timeout', timeout, 0, MAX_SECONDS, ' seconds, or Infinity');
     const test = typeof condition === 'function' ? condition : () => condition;
     if (!test())
         return;
@@ -489,6 +482,7 @@ function step(): void {
 function exit(code = 0): never {
     if (!Number.isInteger(code))
         throw new TypeError(`kaa.main.exit(): \`code\` must be an integer (got ${describeValue(code)})`);
+    checkRange('kaa.main.exit()', 'code', code, 0, 255);
     state.requestStop(code);
     shutdown();
     try {

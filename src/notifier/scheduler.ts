@@ -13,7 +13,11 @@
  * jobs.ts) so a reaction always runs before the next timer fires; after that
  * budget other sources get their turn.
  *
- * Two GLib facts this file handles:
+ * Three GLib facts this file handles:
+ * - A GLib timeout holds its delay in a `guint` of milliseconds (49 days):
+ *   the source is armed for at most {@link MAX_AIM_SECONDS} and, when it
+ *   fires before the earliest deadline, fires nothing and is re-aimed, so a
+ *   timer of any length (a 30-day timer, say) works and never fires early.
  * - GLib never re-dispatches a source that is dispatching, so a nested loop
  *   started from a timer callback would see no timers: {@link Scheduler.nestedLoop}
  *   arms a fresh source for it.
@@ -38,6 +42,9 @@ export interface ScheduledEntry {
     seq: number;
 }
 
+/** The longest delay the GLib source is armed with: 2**31 - 1 ms (about 24.8 days). */
+export const MAX_AIM_SECONDS = 2147483.647;
+
 /** How long one dispatch may keep firing zero-delay chains before other sources get their turn. */
 export const BATCH_SECONDS = 0.001;
 
@@ -48,6 +55,7 @@ const before = (a: ScheduledEntry, b: ScheduledEntry) =>
 export class Scheduler {
     readonly #heap: ScheduledEntry[] = [];
     readonly #coarse: boolean;
+    readonly #maxAim: number;
     #seq = 0;
     #sourceId = 0;
     /** The deadline the source is aimed at (Infinity when none). */
@@ -58,9 +66,13 @@ export class Scheduler {
     /** The source fired since the last verify(): it exists (or was re-aimed). */
     #firedInIteration = false;
 
-    /** @param coarse - use whole-second GLib timeouts (grouped by GLib to save power). */
-    constructor(coarse = false) {
+    /**
+     * @param coarse - use whole-second GLib timeouts (grouped by GLib to save power).
+     * @param maxAim - the longest delay, in seconds, the GLib source is armed with (tests shorten it).
+     */
+    constructor(coarse = false, maxAim = MAX_AIM_SECONDS) {
         this.#coarse = coarse;
+        this.#maxAim = maxAim;
     }
 
     /** The number of scheduled entries. */
@@ -71,6 +83,11 @@ export class Scheduler {
     /** The id of the GLib source behind the heap (0 when none); for diagnostics and tests. */
     get sourceId(): number {
         return this.#sourceId;
+    }
+
+    /** The delay the GLib source was last armed with (ms; whole seconds when coarse), or -1; for diagnostics and tests. */
+    get armedDelay(): number {
+        return this.#sourceId ? this.#interval : -1;
     }
 
     /** The earliest deadline, or Infinity. */
@@ -146,13 +163,18 @@ export class Scheduler {
             removeSource(this.#sourceId);
         const deadline = this.#heap[0].deadline;
         this.#aimedAt = deadline;
-        if (this.#coarse) {
-            this.#interval = Math.max(1, Math.ceil(deadline - now()));
+        this.#interval = this.#delayUntil(deadline, now());
+        if (this.#coarse)
             this.#sourceId = addTimeoutSeconds(this.#interval, this.#onTimeout, GLib.PRIORITY_DEFAULT, 'timers-coarse');
-        } else {
-            this.#interval = msUntil(deadline);
+        else
             this.#sourceId = addTimeout(this.#interval, this.#onTimeout, GLib.PRIORITY_DEFAULT, 'timers');
-        }
+    }
+
+    /** The GLib delay (ms, or whole seconds when coarse) to aim at `deadline` from `t`, at most `maxAim`. */
+    #delayUntil(deadline: number, t: number): number {
+        if (this.#coarse)
+            return Math.max(1, Math.ceil(Math.min(deadline - t, this.#maxAim)));
+        return Math.min(msUntil(deadline, t), Math.floor(this.#maxAim * 1000));
     }
 
     #disarm(): void {
@@ -184,7 +206,8 @@ export class Scheduler {
         // deadline a few µs later keeps the 0 ms source: fireDue re-checks
         // with the real clock, so nothing fires early.
         const deadline = this.#heap[0].deadline;
-        const interval = this.#coarse ? Math.max(1, Math.ceil(deadline - t)) : Math.max(0, Math.round((deadline - t) * 1000));
+        const interval = this.#coarse || deadline - t > this.#maxAim ? this.#delayUntil(deadline, t)
+            : Math.max(0, Math.round((deadline - t) * 1000));
         if (interval === this.#interval) {
             this.#aimedAt = deadline;
             return true;

@@ -17,6 +17,7 @@
  */
 import type Gio from 'gi://Gio';
 import type GLib from 'gi://GLib';
+import { checkOptionsObject } from '../notifier/check.js';
 import { describeValue } from '../notifier/errors.js';
 import { InProgress, onAbort } from '../async/inprogress.js';
 import type { IOChannel } from '../io/index.js';
@@ -82,12 +83,7 @@ export class Process {
      * @throws TypeError on a bad command or option (`shell: true` needs a string command).
      */
     constructor(cmd: string | readonly string[], options: ProcessOptions = {}) {
-        if (options === null || typeof options !== 'object')
-            throw new TypeError(`Process: \`options\` must be an object (got ${describeValue(options)})`);
-        for (const key in options) {
-            if (!OPTIONS.includes(key))
-                throw new TypeError(`Process: unknown option \`${key}\` (expected ${OPTIONS.join(', ')})`);
-        }
+        checkOptionsObject('Process', options, OPTIONS);
         const { shell = false, cwd = null, env = null, dumpfile = null, stopCommand = null, delimiter = '\n' } = options;
         this.#command = checkCommand(cmd, shell, cwd, env);
         requireStopCommand('stopCommand', stopCommand);

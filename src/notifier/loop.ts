@@ -367,13 +367,13 @@ function init(backend: BackendName = 'generic', options: InitOptions = {}): void
  * Runs the main loop until `stop()`, SIGINT/SIGTERM, a `SystemExit` thrown in
  * a callback, or an unhandled callback exception (rethrown after shutdown).
  * @returns the exit status: 0 after `stop()`, a `SystemExit`'s code, 128+signo after a signal.
- * @throws Error if already running, or if called inside a promise continuation (use `runAsync()`).
+ * @throws TypeError for a bad option; Error if already running, or if called inside a promise continuation (use `runAsync()`).
  * @example
  * new kaa.OneShotTimer(() => kaa.main.stop()).start(1);
  * const status = kaa.main.run();
  */
 function run(options: RunOptions = {}): number {
-    checkOptionsObject('kaa.main.run()', options, ['threaded', 'application', 'argv', 'sigint']);
+    checkRunOptions('kaa.main.run()', options);
     if (state.running)
         throw new Error('kaa.main.run(): the main loop is already running');
     if (options.threaded)
@@ -381,6 +381,20 @@ function run(options: RunOptions = {}): number {
     if (options.application)
         return runApplication(options.application, options);
     return runBlocking(options);
+}
+
+/** Checks the options of `run()`/`runAsync()`: their names and types. */
+function checkRunOptions(what: string, options: RunOptions): void {
+    checkOptionsObject(what, options, ['threaded', 'application', 'argv', 'sigint']);
+    const { threaded = false, sigint = true, application, argv } = options;
+    for (const [name, value] of [['threaded', threaded], ['sigint', sigint]] as const) {
+        if (typeof value !== 'boolean')
+            throw new TypeError(`${what}: \`${name}\` must be a boolean (got ${describeValue(value)})`);
+    }
+    if (application !== undefined && application !== null && typeof (application as { run?: unknown }).run !== 'function')
+        throw new TypeError(`${what}: \`application\` must be a Gio.Application (got ${describeValue(application)})`);
+    if (argv !== undefined && !(Array.isArray(argv) && argv.every(a => typeof a === 'string')))
+        throw new TypeError(`${what}: \`argv\` must be an array of strings (got ${describeValue(argv)})`);
 }
 
 /**
@@ -391,6 +405,7 @@ function run(options: RunOptions = {}): number {
  * const status = await kaa.main.runAsync();
  */
 function runAsync(options: RunOptions = {}): Promise<number> {
+    checkRunOptions('kaa.main.runAsync()', options);
     return new Promise((resolve, reject) => {
         addIdle(() => {
             try {

@@ -264,11 +264,13 @@ export class IOChannel<Line extends string | Uint8Array = string,
      * @param source - an fd, an object with `fileno()`, or a Gio stream.
      * @param mode - `IO_READ`, `IO_WRITE` or both (for an fd); default: the constructor's.
      * @returns this channel.
-     * @throws TypeError naming a bad source; Error for a closed fd.
+     * @throws TypeError naming a bad source or mode; RangeError for an fd above 2**31 - 1; Error for a closed fd.
      * @example
      * channel.wrap(proc.get_stdout_pipe());
      */
     wrap(source: ChannelSource, mode?: number): this {
+        if (mode !== undefined && mode !== IO_READ && mode !== IO_WRITE && mode !== (IO_READ | IO_WRITE))
+            throw new TypeError(`IOChannel.wrap(): \`mode\` must be IO_READ, IO_WRITE or both (got ${describeValue(mode)})`);
         const transport = openTransport(source, mode ?? this.#mode ?? (IO_READ | IO_WRITE), this.#closeFd, 'IOChannel.wrap()');
         if (this.#transport)
             this.#close(true, null);

@@ -11,6 +11,13 @@ const gen = function* () {
     yield kaa.NotFinished;
 };
 
+/** A new fd, open on a deleted temporary file (the caller closes it). */
+function tempFd(): number {
+    const [fd, path] = GLib.file_open_tmp(null);
+    GLib.unlink(path);
+    return fd;
+}
+
 /** A write-only channel over memory. */
 const memoryChannel = (): kaa.IOChannel => new kaa.IOChannel(Gio.MemoryOutputStream.new_resizable());
 
@@ -103,6 +110,7 @@ const boundsCases: Case[] = [
     c('pool.size = 2**31 keeps the size', () => unchanged(new kaa.ThreadPool(), p => p.size, p => {
         p.size = 2 ** 31;
     }), '`size` must be from 1 to 1024'),
+    c('process.sendSignal(2**53)', () => new kaa.Process('true').sendSignal(BIG), `\`signo\` must be from 1 ${INT}`),
     c('status.getProgressbar(1e300)', () => new kaa.InProgressStatus(10).getProgressbar(1e300), '`width` must be from 3 to'),
 ];
 
@@ -117,6 +125,18 @@ const optionsCases: Case[] = [
     c('new IOChannel(null, new Uint8Array(3))', () => new kaa.IOChannel(null, new Uint8Array(3) as never), 'a Uint8Array'),
     c('new IOChannel(null, {bogus: 1})', () => new kaa.IOChannel(null, { bogus: 1 } as never), '`bogus`'),
     c('new IOChannel(null, {chunksize: 5})', () => new kaa.IOChannel(null, { chunksize: 5 } as never), '`chunksize`'),
+    c('channel.wrap(fd, 7)', () => {
+        const fd = tempFd();
+        const ch = new kaa.IOChannel();
+        try {
+            return ch.wrap(fd, 7);
+        } finally {
+            if (ch.alive)
+                ch.close({ immediate: true });
+            else
+                GLib.close(fd);
+        }
+    }, '`mode`'),
     c('channel.close(new Date(NaN))', () => memoryChannel().close(new Date(NaN) as never), 'a Date'),
     c('channel.close({immediat: true})', () => memoryChannel().close({ immediat: true } as never), '`immediat`'),
     c('channel.close({immediate: "yes"})', () => memoryChannel().close({ immediate: 'yes' as never }), '`immediate`'),

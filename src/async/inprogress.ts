@@ -349,7 +349,7 @@ export class InProgress<T = unknown> implements PromiseLike<T> {
      * @param seconds - how long to wait.
      * @param options - `{abort = false}`.
      * @returns the new InProgress.
-     * @throws TypeError when `seconds` is not a finite number >= 0.
+     * @throws TypeError when `seconds` is not a finite number >= 0 or an option is unknown; RangeError above 2**32 - 1 s.
      * @example
      * const data = await socket.read().timeout(5, { abort: true });
      */

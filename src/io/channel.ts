@@ -84,7 +84,7 @@ export class IOChannel<Line extends string | Uint8Array = string,
      * @param source - an fd, an object with `fileno()`, a Gio stream, or
      *   nothing (call `wrap()` later).
      * @param options - `{mode, chunkSize, delimiter, queueSize, encoding, closeFd}`.
-     * @throws TypeError naming a bad option or source; Error for a closed fd.
+     * @throws TypeError naming a bad or unknown option or a bad source; RangeError for a size or fd beyond its maximum; Error for a closed fd.
      */
     constructor(source?: ChannelSource | null, options: IOChannelOptions = {}) {
         const { mode, encoding, closeFd, chunkSize, queueSize, delimiters } = parseOptions(options);
@@ -144,7 +144,7 @@ export class IOChannel<Line extends string | Uint8Array = string,
      * The limit of each queue, in bytes (settable; a read queue above a new,
      * smaller limit just stops reading until it is taken).
      * @default 1048576
-     * @throws TypeError (on set) unless an integer > 0.
+     * @throws TypeError (on set) unless an integer > 0; RangeError above 2**53 - 1.
      */
     get queueSize(): number {
         return this.#reader.queueSize;

@@ -99,7 +99,7 @@ export class Socket<Line extends string | Uint8Array = string> extends IOChannel
     /**
      * @param options - the IOChannel options (`chunkSize`, `delimiter`,
      *   `queueSize`, `encoding`) for this socket and its clients, and `autoAccept`.
-     * @throws TypeError naming a bad option.
+     * @throws TypeError naming a bad or unknown option; RangeError for a size beyond its maximum.
      */
     constructor(options: SocketOptions = {}) {
         checkOptionsObject('Socket', options, SOCKET_OPTIONS);
@@ -208,7 +208,7 @@ export class Socket<Line extends string | Uint8Array = string> extends IOChannel
      * A port alone listens on every interface, IPv6 and IPv4.
      * @param address - a port, `'host:port'`, `'[v6]:port'` or a Unix path.
      * @param options - `{backlog = 5, mode = 0o600}`.
-     * @throws TypeError for a bad address or option; SocketError when the
+     * @throws TypeError for a bad address or a bad or unknown option; RangeError for a `backlog` above 2**31 - 1; SocketError when the
      *   address cannot be used (in use, a live Unix socket, permissions …)
      *   or the socket is already connected or listening.
      * @example

@@ -430,7 +430,8 @@ function stop(): void {
 /**
  * Iterates the loop while `condition()` is true (or the boolean is true),
  * until `timeout` seconds pass, or until the main loop stops. Re-entrant.
- * @throws an unhandled exception raised by a callback during the loop.
+ * @throws TypeError/RangeError for a `timeout` that is not `Infinity` or 0 to 2**32 - 1 seconds;
+ *   an unhandled exception raised by a callback during the loop.
  * @example
  * kaa.main.loop(() => !done, 5);
  */
@@ -493,6 +494,7 @@ function step(): void {
 /**
  * Stops the loop, runs the shutdown sequence, emits `exit(code)` and ends the
  * process with `code`.
+ * @throws TypeError for a non-integer `code`; RangeError outside 0 to 255 (a status would be truncated).
  */
 function exit(code = 0): never {
     if (!Number.isInteger(code))

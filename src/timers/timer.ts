@@ -187,7 +187,7 @@ export class Timer<Args extends unknown[] = unknown[]> {
      * A timer whose weak target has died stays stopped.
      * @param interval - seconds between calls, a finite number >= 0 (0: in the next loop iteration).
      * @param options - `{now}` calls the callback once first; `{coarse}` uses whole-second GLib timeouts.
-     * @throws TypeError for a bad interval or options; whatever the callback throws with `{now: true}`.
+     * @throws TypeError for a bad interval or options; RangeError for an interval above 2**32 - 1 s (the timer is left as it was); whatever the callback throws with `{now: true}`.
      * @example
      * new Timer(() => print('every second, starting now')).start(1, { now: true });
      */

@@ -1,25 +1,63 @@
 #!/usr/bin/env bash
 # Installs what `npm test`, `npm start` and `npm run bench` need, and only what
-# is missing: the Debian packages (gjs, GTK 4 typelibs, Xvfb, D-Bus, GnuTLS
-# tools, glib-networking for Gio's TLS) when run as root, else prints the exact command and fails; then
-# `npm ci` when node_modules is missing or older than package-lock.json.
+# is missing:
+# - the system packages: gjs, GTK 4 typelibs, Xvfb, D-Bus, GnuTLS tools,
+#   glib-networking for Gio's TLS, meson. On Debian and Ubuntu (dpkg + apt)
+#   they are installed when run as root; elsewhere, or when not root, the
+#   script prints the exact install line for this system (apt, dnf or pacman)
+#   and fails;
+# - npm itself when node is there without it (Debian ships them apart);
+# - `npm ci` when node_modules is missing or older than package-lock.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apt_packages=(gjs gir1.2-gtk-4.0 xvfb xauth dbus gnutls-bin glib-networking meson)
+# The commands the tests run, and the package that brings each one per
+# system: Debian/Ubuntu, Fedora, Arch. Typelibs and glib-networking have no
+# command; they are checked through the packages on Debian, and through
+# files elsewhere.
+debian=(gjs gir1.2-gtk-4.0 xvfb xauth dbus gnutls-bin glib-networking meson)
+fedora=(gjs gtk4 xorg-x11-server-Xvfb xorg-x11-xauth dbus-daemon gnutls-utils glib-networking meson)
+arch=(gjs gtk4 xorg-server-xvfb xorg-xauth dbus gnutls glib-networking meson)
+
+install_line() {
+    local sudo=sudo
+    [ "$(id -u)" = 0 ] && sudo=
+    if command -v apt-get >/dev/null; then
+        echo "${sudo:+sudo }apt-get update && ${sudo:+sudo }apt-get install -y $*"
+    elif command -v dnf >/dev/null; then
+        echo "${sudo:+sudo }dnf install -y ${fedora[*]}"
+    elif command -v pacman >/dev/null; then
+        echo "${sudo:+sudo }pacman -S --needed ${arch[*]}"
+    else
+        echo "install: gjs, GTK 4 and its GObject introspection data, Xvfb with xvfb-run, xauth, D-Bus (dbus-run-session), GnuTLS tools (certtool), glib-networking, meson"
+    fi
+}
+
 missing=()
-for pkg in "${apt_packages[@]}"; do
-    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
-done
+if command -v dpkg-query >/dev/null && command -v apt-get >/dev/null; then
+    for pkg in "${debian[@]}"; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+    done
+else
+    for cmd in gjs xvfb-run xauth dbus-run-session certtool meson; do
+        command -v "$cmd" >/dev/null || missing+=("$cmd")
+    done
+    gjs -c "imports.gi.versions.Gtk = '4.0'; imports.gi.Gtk" >/dev/null 2>&1 || missing+=(Gtk-4.0-typelib)
+    compgen -G '/usr/lib*/gio/modules/libgiognutls.so' >/dev/null \
+        || compgen -G '/usr/lib/*/gio/modules/libgiognutls.so' >/dev/null || missing+=(glib-networking)
+fi
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
+
 if ((${#missing[@]})); then
-    if [ "$(id -u)" = 0 ]; then
+    if [ "$(id -u)" = 0 ] && command -v dpkg-query >/dev/null && command -v apt-get >/dev/null; then
         echo "ensure-deps: installing ${missing[*]}" >&2
         export DEBIAN_FRONTEND=noninteractive
         apt-get update -qq
         apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
     else
-        echo "ensure-deps: missing Debian packages; run:" >&2
-        echo "  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
+        echo "ensure-deps: missing: ${missing[*]}; install them with:" >&2
+        echo "  $(install_line "${missing[@]}")" >&2
         exit 1
     fi
 fi

@@ -37,7 +37,7 @@ export type {
 export {
     InProgress, InProgressStatus, InProgressAny, InProgressAll, CoroutineInProgress,
     FINISH_IDX_RESULT, FINISH_IDX, FINISH_RESULT, FINISH_SELF,
-    inprogress, delay, coroutine, NotFinished, POLICY_SYNCHRONIZED, POLICY_SINGLETON, POLICY_PASS_LAST,
+    inprogress, delay, coroutine, resultOf, NotFinished, POLICY_SYNCHRONIZED, POLICY_SINGLETON, POLICY_PASS_LAST,
 } from './async/index.js';
 export type {
     InProgressOptions, InProgressSignals, TimeoutOptions, InProgressStatusSignals, InProgressStatusSnapshot,

@@ -11,7 +11,7 @@ const expected = [
     'SystemExit', 'ThreadInProgress', 'ThreadPool', 'TimeoutException', 'Timer', 'VERSION', 'WeakCallable',
     'WeakIOMonitor', 'WeakOneShotTimer', 'WeakTimer', 'WorkerError', 'callMain', 'coroutine', 'delay', 'expose',
     'getThreadPool', 'gobjectSetThreaded', 'inprogress', 'isDebug', 'isMainthread', 'main', 'nextAtTime',
-    'registerThreadPool', 'resolveUri', 'setDebug', 'setWorkerHost', 'signals', 'threaded', 'timed',
+    'registerThreadPool', 'resolveUri', 'resultOf', 'setDebug', 'setWorkerHost', 'signals', 'threaded', 'timed',
     'watchChild', 'workerModule',
 ];
 

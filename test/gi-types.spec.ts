@@ -7,6 +7,10 @@
 //    GLib 2.74 lacks);
 //  - at run time: every entry exists, with the expected typeof, in the GJS
 //    running the specs (1.74 is the floor).
+// The Unix API GLib 2.80 moved (GLib.unix_*, Gio.Unix*Stream) is checked
+// here by type only: touching those names at run time prints a deprecation
+// warning on GJS >= 1.80. src/notifier/platform.ts picks the namespace at
+// run time, and platform.spec.ts checks what it picked on this GJS.
 // When kaa starts using another GI function, add it to `used` (and to the
 // signature table if its shape matters).
 import Gio from 'gi://Gio';
@@ -14,9 +18,6 @@ import GLib from 'gi://GLib';
 
 /** Signatures as kaa calls them; an incompatible @girs change is a type error here. */
 const signatures: {
-    unix_signal_add: (priority: number, signum: number, handler: () => boolean) => number;
-    unix_fd_add_full: (priority: number, fd: number, condition: GLib.IOCondition,
-        fn: (fd: number, condition: GLib.IOCondition) => boolean) => number;
     child_watch_add: (priority: number, pid: GLib.Pid, fn: (pid: GLib.Pid, status: number) => void) => number;
     spawn_close_pid: (pid: GLib.Pid) => void;
     timeout_add: (priority: number, interval: number, fn: () => boolean) => number;
@@ -29,8 +30,6 @@ const signatures: {
     filename_to_uri: (filename: string, hostname?: string | null) => string;
     new_from_pem: (data: string, length: number) => Gio.TlsCertificate;
 } = {
-    unix_signal_add: GLib.unix_signal_add,
-    unix_fd_add_full: GLib.unix_fd_add_full,
     child_watch_add: GLib.child_watch_add,
     spawn_close_pid: GLib.spawn_close_pid,
     timeout_add: GLib.timeout_add,
@@ -58,8 +57,6 @@ const _default: () => GLib.MainContext = GLib.MainContext.default;
 
 /** Every GI entry kaa uses: name -> [value, expected typeof at run time]. */
 const used: Record<string, [unknown, string]> = {
-    'GLib.unix_signal_add': [GLib.unix_signal_add, 'function'],
-    'GLib.unix_fd_add_full': [GLib.unix_fd_add_full, 'function'],
     'GLib.child_watch_add': [GLib.child_watch_add, 'function'],
     'GLib.spawn_close_pid': [GLib.spawn_close_pid, 'function'],
     'GLib.timeout_add': [GLib.timeout_add, 'function'],
@@ -79,10 +76,6 @@ const used: Record<string, [unknown, string]> = {
     'GLib.Bytes.prototype.toArray': [GLib.Bytes.prototype.toArray, 'function'],
     'GLib.PRIORITY_DEFAULT': [GLib.PRIORITY_DEFAULT, 'number'],
     'GLib.SOURCE_REMOVE': [GLib.SOURCE_REMOVE, 'boolean'],
-    'Gio.UnixInputStream': [Gio.UnixInputStream, 'function'],
-    'Gio.UnixInputStream.new': [Gio.UnixInputStream.new, 'function'],
-    'Gio.UnixOutputStream': [Gio.UnixOutputStream, 'function'],
-    'Gio.UnixOutputStream.new': [Gio.UnixOutputStream.new, 'function'],
     'Gio.Subprocess': [Gio.Subprocess, 'function'],
     'Gio.SubprocessLauncher': [Gio.SubprocessLauncher, 'function'],
     'Gio.Socket': [Gio.Socket, 'function'],
@@ -132,19 +125,23 @@ describe('the GI surface kaa uses', () => {
         expect(GLib.filename_from_uri(uri)[0]).toBe('/tmp/a b');
         expect(new GLib.Bytes(new Uint8Array([1, 2, 3])).toArray()).toEqual(new Uint8Array([1, 2, 3]));
     });
-
-    // The @girs types declare GLib.MainLoop.prototype.runAsync(), but GJS only
-    // added it in 1.76: on 1.74 it is undefined, so kaa must never call it
-    // there (see DESIGN §1). Checked only where the runtime is older than 1.76.
-    const gjsVersion = imports.system.version;
-    (gjsVersion < 17600 ? it : xit)('lacks GLib.MainLoop.prototype.runAsync before GJS 1.76', () => {
-        // Declared by the types (see _runAsync below), absent at run time.
-        expect(typeof (GLib.MainLoop.prototype as Partial<GLib.MainLoop>).runAsync).toBe('undefined');
-    });
 });
 
-// Referencing runAsync through the types: it is declared (a type error here
-// means @girs stopped declaring it, and this note and the spec above can go).
+/** The moved Unix API as the pinned @girs types declare it (type-level only: no run-time access). */
+type Assert<T extends U, U> = T;
+type _LegacyUnix = [
+    Assert<typeof GLib.unix_signal_add, (priority: number, signum: number, handler: () => boolean) => number>,
+    Assert<typeof GLib.unix_fd_add_full, (priority: number, fd: number, condition: GLib.IOCondition,
+        fn: (fd: number, condition: GLib.IOCondition) => boolean) => number>,
+    Assert<typeof GLib.unix_set_fd_nonblocking, (fd: number, nonblock: boolean) => boolean>,
+    Assert<typeof Gio.UnixInputStream.new, (fd: number, closeFd: boolean) => Gio.InputStream>,
+    Assert<typeof Gio.UnixOutputStream.new, (fd: number, closeFd: boolean) => Gio.OutputStream>,
+];
+
+// Referencing runAsync through the types: it is declared, although GJS only
+// has it from 1.76 (kaa never calls it; loop.spec.ts checks kaa's runAsync()
+// behaves the same with and without it). A type error here means @girs
+// stopped declaring it.
 function _runAsync(loop: GLib.MainLoop): Promise<void> {
     return loop.runAsync();
 }

@@ -85,6 +85,6 @@ export function report(fields) {
 
 /** Prints the failure as the JSON line and exits non-zero. */
 export function fail(scenario, which, error) {
-    print(JSON.stringify({ scenario, impl: which, error: String(error?.stack ?? error) }));
+    print(JSON.stringify({ scenario, impl: which, error: `${error}${error?.stack ? `\n${error.stack}` : ''}` }));
     System.exit(1);
 }

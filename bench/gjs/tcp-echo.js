@@ -73,7 +73,12 @@ function runRaw() {
     };
     const listener = new Gio.SocketListener();
     const port = listener.add_any_inet_port(null);
+    // Both connections stay referenced until the end: a GSocketConnection
+    // closes its streams when it is finalized, which a newer GJS's GC does
+    // while the streams are still in use ("Stream is already closed", 1.82).
+    const connections = [];
     const echo = conn => {
+        connections.push(conn);
         const input = conn.get_input_stream();
         const output = conn.get_output_stream();
         const next = () => input.read_bytes_async(CHUNK, GLib.PRIORITY_DEFAULT, null, (s, res) => {
@@ -109,6 +114,7 @@ function runRaw() {
             let conn;
             try {
                 conn = c.connect_to_host_finish(res);
+                connections.push(conn);
             } catch (e) {
                 stop(e);
                 return;

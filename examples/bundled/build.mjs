@@ -24,11 +24,11 @@ await build({
     format: 'esm',
     target: 'firefox102', // GJS 1.74 = SpiderMonkey 102
     platform: 'neutral',
-    // GJS resolves these itself; everything else ('kaa' too) goes into the bundle.
+    // GJS resolves these itself; everything else ('kaa-gjs' too) goes into the bundle.
     external: ['gi://*', 'resource://*', 'system', 'gettext', 'cairo', 'console'],
     sourcemap: 'inline',
     logLevel: 'warning',
 });
-// In an app: node_modules/kaa/dist/kaa-worker.js (here kaa is this repository).
+// In an app: node_modules/kaa-gjs/dist/kaa-worker.js (here kaa is this repository).
 copyFileSync(join(root, 'dist', 'kaa-worker.js'), join(dirname(outfile), 'kaa-worker.js'));
 console.log(`built ${outfile}`);

@@ -1,5 +1,5 @@
 // An app that uses kaa the way an npm dependent does: `import * as kaa from
-// 'kaa'` (resolved through kaa's package.json `exports`), type-checked against
+// 'kaa-gjs'` (resolved through kaa's package.json `exports`), type-checked against
 // kaa's declarations (dist/types) and bundled by esbuild into one file that
 // gjs runs:
 //
@@ -7,11 +7,11 @@
 //   node examples/bundled/build.mjs    # tsc --noEmit, then esbuild -> build/examples/bundled/main.js
 //   gjs -m build/examples/bundled/main.js
 //
-// In your own app, `npm install kaa` and the same two steps apply (see
+// In your own app, `npm install kaa-gjs` and the same two steps apply (see
 // build.mjs for the esbuild options GJS 1.74 needs). The file is `.mts`
 // only so that kaa's own typecheck, which runs before kaa is built, skips it.
 import system from 'system';
-import * as kaa from 'kaa';
+import * as kaa from 'kaa-gjs';
 
 /** A typed signal map: TypeScript checks every connect() and emit(). */
 const bus = new kaa.Signals<{ progress: [done: number, total: number]; finished: [summary: string] }>('progress', 'finished');
@@ -24,13 +24,13 @@ bus.finished.connect(summary => print(summary));
  */
 const double = kaa.threaded()((n: number) => n * 2);
 
-/** A coroutine with a typed result: each `yield` waits for an InProgress. */
+/** A coroutine with a typed result: `yield* kaa.resultOf(ip)` waits for an InProgress and has its type. */
 const work = kaa.coroutine(function* (steps: number) {
     for (let i = 1; i <= steps; i++) {
         yield kaa.delay(0.05);
         bus.progress.emit(i, steps);
     }
-    const doubled: number = yield double(steps);
+    const doubled = yield* kaa.resultOf(double(steps)); // a number: no annotation, no cast
     return doubled;
 });
 

@@ -16,7 +16,16 @@ import * as kaa from '../../dist/kaa.js';
 
 const ALGORITHMS = ['md5', 'sha1', 'sha256', 'sha384', 'sha512'];
 const TTY = GLib.log_writer_supports_color(2);
-const stderr = new Gio.UnixOutputStream({ fd: 2, close_fd: false });
+// GLib 2.80 moved Gio.UnixOutputStream to GioUnix.OutputStream (gi://GioUnix,
+// absent before 2.80; the old name prints a deprecation warning on GJS >= 1.80).
+const UnixOutputStream = (() => {
+    try {
+        return imports.gi.GioUnix.OutputStream;
+    } catch {
+        return Gio.UnixOutputStream;
+    }
+})();
+const stderr = new UnixOutputStream({ fd: 2, close_fd: false });
 const encoder = new TextEncoder();
 
 function usage(message) {

@@ -5,7 +5,7 @@
 // `kaa.main.run()` returns the exit status: 130 after Ctrl-C (SIGINT),
 // 143 after SIGTERM, 0 after `kaa.main.stop()`. The loop is started
 // synchronously at the top level of the module, never after an `await`
-// (the GJS 1.74 trap: see README.md, "GJS 1.74 caveats").
+// (the GJS trap, 1.74 to 1.90: see README.md, "GJS caveats").
 import system from 'system';
 import * as kaa from '../../dist/kaa.js';
 

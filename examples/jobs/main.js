@@ -21,7 +21,16 @@ import system from 'system';
 import * as kaa from '../../dist/kaa.js';
 
 const TTY = GLib.log_writer_supports_color(2);
-const stderr = new Gio.UnixOutputStream({ fd: 2, close_fd: false });
+// GLib 2.80 moved Gio.UnixInputStream/UnixOutputStream to GioUnix (gi://GioUnix,
+// absent before 2.80; the old names print a deprecation warning on GJS >= 1.80).
+const [UnixInputStream, UnixOutputStream] = (() => {
+    try {
+        return [imports.gi.GioUnix.InputStream, imports.gi.GioUnix.OutputStream];
+    } catch {
+        return [Gio.UnixInputStream, Gio.UnixOutputStream];
+    }
+})();
+const stderr = new UnixOutputStream({ fd: 2, close_fd: false });
 const encoder = new TextEncoder();
 
 function usage(message) {
@@ -56,7 +65,7 @@ function parseArgs(argv) {
 function readJobs(file) {
     let bytes;
     if (file === '-') {
-        const input = new Gio.UnixInputStream({ fd: 0, close_fd: false });
+        const input = new UnixInputStream({ fd: 0, close_fd: false });
         const out = Gio.MemoryOutputStream.new_resizable();
         out.splice(input, Gio.OutputStreamSpliceFlags.CLOSE_TARGET, null);
         bytes = out.steal_as_bytes().toArray();

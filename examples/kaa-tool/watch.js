@@ -80,20 +80,38 @@ export function parseArgs(argv) {
     return opts;
 }
 
-const stdoutStream = new Gio.UnixOutputStream({ fd: 1, close_fd: false });
-const stderrStream = new Gio.UnixOutputStream({ fd: 2, close_fd: false });
+// GLib 2.80 moved Gio.UnixOutputStream to GioUnix.OutputStream (gi://GioUnix,
+// absent before 2.80; the old name prints a deprecation warning on GJS >= 1.80).
+const UnixOutputStream = (() => {
+    try {
+        return imports.gi.GioUnix.OutputStream;
+    } catch {
+        return Gio.UnixOutputStream;
+    }
+})();
+const stdoutStream = new UnixOutputStream({ fd: 1, close_fd: false });
+const stderrStream = new UnixOutputStream({ fd: 2, close_fd: false });
 
 /**
  * Starts `argv` as a kaa.Process and passes its output through, byte for
- * byte; returns the InProgress of its exit code (negative: killed by that
- * signal). kaa's supervisor stops it at shutdown (Ctrl-C, SIGTERM).
+ * byte; returns an InProgress of its exit code (negative: killed by that
+ * signal) that finishes once its output has all been passed on: start()'s
+ * own InProgress finishes at the exit, when the last output may still be in
+ * the pipe, and `finished` comes after it is read. kaa's supervisor stops
+ * the child at shutdown (Ctrl-C, SIGTERM).
  */
 function spawn(kaa, argv) {
     const proc = new kaa.Process(argv);
     proc.signals.read.connect((data, stream) => {
         (stream === 'stderr' ? stderrStream : stdoutStream).write_all(data, null);
     });
-    return proc.start();
+    const done = new kaa.InProgress();
+    proc.signals.finished.connectOnce(code => done.finish(code));
+    proc.start().connectBoth(() => undefined, error => {
+        if (!done.finished)
+            done.throw(error);
+    });
+    return done;
 }
 
 /**

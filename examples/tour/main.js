@@ -16,7 +16,16 @@ import system from 'system';
 import * as kaa from '../../dist/kaa.js';
 
 const TTY = GLib.log_writer_supports_color(1);
-const stdout = new Gio.UnixOutputStream({ fd: 1, close_fd: false });
+// GLib 2.80 moved Gio.UnixOutputStream to GioUnix.OutputStream (gi://GioUnix,
+// absent before 2.80; the old name prints a deprecation warning on GJS >= 1.80).
+const UnixOutputStream = (() => {
+    try {
+        return imports.gi.GioUnix.OutputStream;
+    } catch {
+        return Gio.UnixOutputStream;
+    }
+})();
+const stdout = new UnixOutputStream({ fd: 1, close_fd: false });
 const encoder = new TextEncoder();
 const bar = new kaa.InProgressStatus();
 let section = 0; // sections done

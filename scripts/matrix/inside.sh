@@ -9,12 +9,33 @@ mount --rbind /sys "$r/sys"
 mount -t tmpfs -o mode=1777 tmpfs "$r/tmp"
 mkdir -p "$r$KAA_ENTER_PROJECT"
 mount --bind "$KAA_ENTER_PROJECT" "$r$KAA_ENTER_PROJECT"
+# The peers of `npm run bench -- --peers` live in ../shared beside the clone.
+if [ -d "$KAA_ENTER_PROJECT/../shared" ]; then
+    shared=$(cd "$KAA_ENTER_PROJECT/../shared" && pwd)
+    mkdir -p "$r$shared"
+    mount --bind -o ro "$shared" "$r$shared"
+fi
 touch "$r/usr/local/bin/node"
 mount --bind "$KAA_ENTER_NODE" "$r/usr/local/bin/node"
 
+if [ -n "$KAA_ENTER_NPM" ]; then
+    mkdir -p "$r/usr/local/lib/node_modules/npm"
+    mount --bind -o ro "$KAA_ENTER_NPM" "$r/usr/local/lib/node_modules/npm"
+    for cmd in npm npx; do
+        [ -e "$r/usr/local/bin/$cmd" ] || ln -s "../lib/node_modules/npm/bin/$cmd-cli.js" "$r/usr/local/bin/$cmd"
+    done
+fi
+# The host's trust (a proxy's CA, say) and npm settings, read-only.
+ca=/etc/ssl/certs/ca-certificates.crt
+[ -f "$ca" ] && [ -f "$r$ca" ] && mount --bind -o ro "$ca" "$r$ca"
+if [ -f "$KAA_ENTER_NPMRC" ]; then
+    touch "$r/root/.npmrc"
+    mount --bind -o ro "$KAA_ENTER_NPMRC" "$r/root/.npmrc"
+fi
+
 # Only the variables a user's shell would have, plus CI and the runner's own.
 keep=(HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8)
-for name in TERM CI KAA_DEBUG KAA_SPEC_TIMEOUT NO_COLOR; do
+for name in TERM CI KAA_DEBUG KAA_SPEC_TIMEOUT NO_COLOR NODE_EXTRA_CA_CERTS SSL_CERT_FILE; do
     [ -n "${!name:-}" ] && keep+=("$name=${!name}")
 done
 chroot "$r" /usr/bin/env -i "${keep[@]}" /bin/sh -c 'cd "$1" && shift && exec "$@"' sh "$KAA_ENTER_CWD" "$@" &

@@ -39,13 +39,22 @@ done
 
 logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
+# Interrupted (SIGTERM to this script alone, too): end every command it
+# started; each root's namespaces die with their unshare, mounts included.
+trap 'trap - INT TERM; kill -TERM 0 2>/dev/null; exit 130' INT TERM
 total_passed=0 total_failed=0
 summary=()
 for suite in "${suites[@]}"; do
     version=$(bash "$here/enter.sh" "$suite" gjs --version)
     echo "== $suite: $version" >&2
     log=$logs/$suite.log
-    bash "$here/enter.sh" "$suite" node test/runner/run.mjs "${runner_args[@]}" 2>&1 | tee "$log" || true
+    # In the background, so that `wait` (unlike a foreground pipeline) lets
+    # the INT/TERM trap run at once.
+    bash "$here/enter.sh" "$suite" node test/runner/run.mjs "${runner_args[@]}" > "$log" 2>&1 &
+    runner=$!
+    tail -n +1 -f --pid="$runner" "$log" &
+    wait "$runner" || true
+    wait
     line=$(grep -E '^jasmine: [0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
     if [ -z "$line" ]; then
         passed=0 failed=1

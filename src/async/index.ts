@@ -13,6 +13,7 @@ export {
 } from './combinators.js';
 export { inprogress, type GioResult, type WaitedValue } from './adapt.js';
 export { delay } from './delay.js';
+export { resultOf } from './result-of.js';
 export {
     coroutine, CoroutineInProgress, NotFinished, POLICY_SYNCHRONIZED, POLICY_SINGLETON, POLICY_PASS_LAST,
     type CoroutineOptions, type CoroutinePolicy, type PassLast,

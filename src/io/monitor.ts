@@ -1,7 +1,7 @@
 /**
  * `IOMonitor` and `WeakIOMonitor`: call a function whenever a file
  * descriptor is readable or writable (kaa.base's `kaa.IOMonitor`), on a
- * `GLib.unix_fd_add_full` watch that kaa re-arms if GJS 1.74 drops it
+ * GLib fd watch (`g_unix_fd_add_full`) that kaa re-arms if GJS 1.74 drops it
  * (see watch.ts).
  *
  * The callback gets only the arguments bound at construction (not the fd);
@@ -35,7 +35,7 @@ export const IO_WRITE = 2;
 /**
  * What `register()` accepts: an fd, or an object with a `fileno()` method.
  * @example
- * monitor.register({ fileno: () => stream.get_fd() });
+ * monitor.register({ fileno: () => socket.get_fd() });
  */
 export type FileDescriptorLike = number | { fileno(): number };
 

@@ -4,20 +4,22 @@
  * | wrapped | kind | fd for readiness | closed with the channel (`closeFd`) |
  * | --- | --- | --- | --- |
  * | an fd (number, or `{fileno()}`) | fd | itself (set O_NONBLOCK) | `GLib.close(fd)` |
- * | `Gio.UnixInputStream`/`UnixOutputStream`, local file streams | fd | `get_fd()` | the stream |
+ * | Unix fd streams (pipes, e.g. a `Gio.Subprocess`'s), local file streams | fd | its fd (platform.ts) | the stream |
  * | `Gio.SocketConnection` (TCP, Unix) | fd | its socket's | the connection |
  * | `Gio.TlsConnection` | tls | its base socket's | the connection (and the socket) |
  * | any other `Gio.InputStream`/`OutputStream`/`IOStream` | stream | none | the stream |
  *
- * An fd is wrapped with `Gio.UnixInputStream`/`UnixOutputStream` that do not
- * own it; the channel closes it once, after both.
+ * An fd is wrapped in Unix fd streams that do not own it (platform.ts); the
+ * channel closes it once, after both. A Unix fd output stream is made
+ * non-blocking (it is pollable and handles EAGAIN): a blocking pipe write
+ * larger than the pipe's buffer would freeze the loop.
  * @module
  */
 import GLib from 'gi://GLib';
 import Gio from 'gi://Gio';
 import { describeValue } from '../notifier/errors.js';
+import { isUnixStream, setFdNonblocking, streamFd, unixInputStream, unixOutputStream } from '../notifier/platform.js';
 import { IO_READ, IO_WRITE } from './monitor.js';
-import { streamFd } from './streams.js';
 import { Transport, type TransportKind } from './transport.js';
 import { checkFdOpen, ignoreSigpipe, toFd } from './watch.js';
 
@@ -41,9 +43,9 @@ function closer(objects: (Gio.InputStream | Gio.OutputStream | Gio.IOStream | nu
 
 function fromFd(fd: number, mode: number, closeFd: boolean, what: string): Transport {
     checkFdOpen(fd, what);
-    GLib.unix_set_fd_nonblocking(fd, true);
-    const input = mode & IO_READ ? Gio.UnixInputStream.new(fd, false) : null;
-    const output = mode & IO_WRITE ? Gio.UnixOutputStream.new(fd, false) : null;
+    setFdNonblocking(fd, true);
+    const input = mode & IO_READ ? unixInputStream(fd, false) : null;
+    const output = mode & IO_WRITE ? unixOutputStream(fd, false) : null;
     return new Transport({ kind: 'fd', readFd: fd, writeFd: fd, input, output, label: `fd ${fd}`, close: () => {
         if (closeFd)
             GLib.close(fd);
@@ -71,8 +73,8 @@ function fromIOStream(stream: Gio.IOStream, mode: number, closeFd: boolean): Tra
         writeFd = streamFd(output);
         if ((!input || readFd >= 0) && (!output || writeFd >= 0)) {
             kind = 'fd';
-            if (output instanceof Gio.UnixOutputStream)
-                GLib.unix_set_fd_nonblocking(writeFd, true);
+            if (isUnixStream(output))
+                setFdNonblocking(writeFd, true);
         }
     }
     const label = `a ${stream.constructor.name.replace(/_/g, '.')}`;
@@ -81,8 +83,8 @@ function fromIOStream(stream: Gio.IOStream, mode: number, closeFd: boolean): Tra
 
 function fromStream(stream: Gio.InputStream | Gio.OutputStream, closeFd: boolean): Transport {
     const fd = streamFd(stream);
-    if (fd >= 0 && stream instanceof Gio.UnixOutputStream)
-        GLib.unix_set_fd_nonblocking(fd, true);
+    if (fd >= 0 && stream instanceof Gio.OutputStream && isUnixStream(stream))
+        setFdNonblocking(fd, true);
     const input = stream instanceof Gio.InputStream ? stream : null;
     const output = stream instanceof Gio.OutputStream ? stream : null;
     const label = fd >= 0 ? `fd ${fd}` : `a ${stream.constructor.name.replace(/_/g, '.')}`;

@@ -35,7 +35,6 @@ const canPollIn = Gio.PollableInputStream.prototype.can_poll;
 const canPollOut = Gio.PollableOutputStream.prototype.can_poll;
 const readable = Gio.PollableInputStream.prototype.is_readable;
 const nonblocking = Gio.PollableOutputStream.prototype.write_nonblocking;
-const getFd = Gio.FileDescriptorBased.prototype.get_fd;
 
 /** True when `stream` is pollable and can poll now. @internal */
 export function pollable(stream: Gio.InputStream | Gio.OutputStream | null): boolean {
@@ -52,9 +51,4 @@ export function isReadable(stream: Gio.InputStream): boolean {
 /** `g_pollable_output_stream_write_nonblocking()` (throws `WOULD_BLOCK`). @internal */
 export function writeNonblocking(stream: Gio.OutputStream, buf: Uint8Array): number {
     return nonblocking.call(stream as Gio.PollableOutputStream, buf, null);
-}
-
-/** The fd behind a Gio stream (`Gio.FileDescriptorBased`), or -1. @internal */
-export function streamFd(stream: Gio.InputStream | Gio.OutputStream | null): number {
-    return stream instanceof Gio.FileDescriptorBased ? getFd.call(stream) : -1;
 }

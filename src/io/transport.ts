@@ -2,9 +2,9 @@
  * `Transport`: how an IOChannel moves bytes between its queues and an fd or
  * Gio stream. Three kinds, chosen from what is wrapped:
  *
- * - `fd` — raw fds, pipes (`Gio.UnixInputStream`/`UnixOutputStream`, e.g.
+ * - `fd` — raw fds, pipes (Unix fd streams, see notifier/platform.ts, e.g.
  *   a `Gio.Subprocess`'s), sockets (`Gio.SocketConnection`), local files.
- *   Readiness comes from a `GLib.unix_fd_add_full` watch (watch.ts), then a
+ *   Readiness comes from a GLib fd watch (watch.ts), then a
  *   synchronous `read_bytes()` that cannot block because the fd is ready, a
  *   few more while `is_readable()` says so (a burst saves loop iterations),
  *   and writes with `write_nonblocking()` (the fd is made O_NONBLOCK).

@@ -1,7 +1,10 @@
 /**
  * kaa's debug mode (STYLE.md §6): when on, objects that can fail later (an
- * InProgress, a timer, a worker call) record the stack where they were made,
- * and kaa adds it to the report of a failure nobody handled.
+ * InProgress — so also a worker call's ThreadInProgress and a coroutine's
+ * InProgress —, a Timer of any kind, an AtTimer) record the stack where they
+ * were made. kaa prints it with the report of an InProgress failure nobody
+ * handled, and when a timer's callback throws (whether or not a
+ * `kaa.signals.exception` handler then takes the exception).
  *
  * It starts on when the environment has `KAA_DEBUG` set to anything but
  * `''`, `0`, `false`, `no` or `off`, and can be switched at run time with
@@ -55,4 +58,16 @@ export function creationStack(skip = 0): string | null {
         return null;
     const stack = new Error().stack ?? '';
     return stack.split('\n').slice(1 + skip).join('\n').trimEnd();
+}
+
+/**
+ * Prints where `what` was made (its {@link creationStack}), if it recorded it.
+ * @param what - names the object, e.g. `'the Timer whose callback threw'`.
+ * @param createdAt - the recorded stack, or `null` (then nothing is printed).
+ * @example
+ * printCreationStack(`${this} failed and`, this.#createdAt);
+ */
+export function printCreationStack(what: string, createdAt: string | null): void {
+    if (createdAt !== null)
+        printerr(`kaa: ${what} was created at:\n${createdAt}`);
 }

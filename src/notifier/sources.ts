@@ -8,9 +8,11 @@
  *   the source): it goes to {@link reportException}, i.e. `kaa.signals.exception`;
  * - the loop can tell whether an iteration dispatched kaa work (the `step`
  *   signal) and how many sources kaa holds (`statistics()`, the leak checks);
- * - a source whose callback GJS 1.74 refused to run (it does that during an
- *   incremental GC, and GLib then removes the source) can be detected with
- *   {@link sourceExists} and re-armed by its owner.
+ * - a source whose callback GJS refused to run (1.74 to 1.80 do that during
+ *   an incremental GC, and GLib then removes the source) can be detected with
+ *   {@link sourceExists} and re-armed by its owner. GJS 1.81.90 fixed the
+ *   refusals, but no probe can tell safely at start-up, so the owners keep
+ *   checking on every version (~1.5 µs a look-up; docs/gjs-versions.md).
  *
  * Source ids are kept; `GLib.Source` objects are never held in JS (GJS frees
  * their wrappers only at GC).
@@ -19,6 +21,7 @@ import GLib from 'gi://GLib';
 import system from 'system';
 import { SystemExit } from './errors.js';
 import { logException } from './log.js';
+import { fdAdd, signalAdd } from './platform.js';
 import { state } from './state.js';
 
 const context = GLib.MainContext.default();
@@ -110,11 +113,11 @@ export function addIdle(fn: () => boolean, priority = GLib.PRIORITY_DEFAULT_IDLE
     return track(kind, r, GLib.idle_add(priority, r.call));
 }
 
-/** Watches a file descriptor (`GLib.unix_fd_add_full`); `fn` gets the ready condition. */
+/** Watches a file descriptor (`g_unix_fd_add_full`, see platform.ts); `fn` gets the ready condition. */
 export function addFdWatch(fd: number, condition: GLib.IOCondition, fn: (condition: GLib.IOCondition) => boolean,
     priority = GLib.PRIORITY_DEFAULT, kind = 'fd'): number {
     const r = guard((_fd: number, cond: GLib.IOCondition) => fn(cond));
-    return track(kind, r, GLib.unix_fd_add_full(priority, fd, condition, r.call));
+    return track(kind, r, fdAdd(priority, fd, condition, r.call));
 }
 
 /** Watches a child (`GLib.child_watch_add`; the child must not be reaped elsewhere). `fn` gets the raw wait status. */
@@ -126,10 +129,10 @@ export function addChildWatch(pid: number, fn: (waitStatus: number) => void, pri
     return track(kind, r, GLib.child_watch_add(priority, pid, r.call));
 }
 
-/** Handles a Unix signal in the loop (`GLib.unix_signal_add`: SIGHUP, SIGINT, SIGTERM, SIGUSR1/2, SIGWINCH). */
+/** Handles a Unix signal in the loop (`g_unix_signal_add_full`, see platform.ts: SIGHUP, SIGINT, SIGTERM, SIGUSR1/2, SIGWINCH). */
 export function addUnixSignal(signum: number, fn: () => boolean, priority = GLib.PRIORITY_HIGH, kind = 'unix-signal'): number {
     const r = guard(fn);
-    return track(kind, r, GLib.unix_signal_add(priority, signum, r.call));
+    return track(kind, r, signalAdd(priority, signum, r.call));
 }
 
 /** True if the source still exists in the main context (false after GJS dropped its callback). */

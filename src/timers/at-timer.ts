@@ -25,6 +25,7 @@ import GLib from 'gi://GLib';
 import { requireFunction } from '../notifier/callable.js';
 import { isPlainObject } from '../notifier/check.js';
 import { now } from '../notifier/clock.js';
+import { creationStack, printCreationStack } from '../notifier/debug.js';
 import { describeValue } from '../notifier/errors.js';
 import { scheduler, type ScheduledEntry } from '../notifier/scheduler.js';
 import type { TimerCallback } from './timer.js';
@@ -200,6 +201,8 @@ export class AtTimer<Args extends unknown[] = unknown[]> {
     #lastFired = -Infinity;
     #generation = 0;
     #oneShot = false;
+    /** Where it was made, in debug mode (else `null`). */
+    readonly #createdAt: string | null;
 
     static {
         markOneShot = timer => {
@@ -215,6 +218,7 @@ export class AtTimer<Args extends unknown[] = unknown[]> {
      */
     constructor(callback: TimerCallback<Args>, ...args: Args) {
         requireFunction('callback', callback);
+        this.#createdAt = creationStack(1);
         this.#fn = callback as (...a: unknown[]) => unknown;
         this.#args = args;
         this.#entry = { deadline: 0, heapIndex: -1, seq: 0, fire: () => this.#fire() };
@@ -274,6 +278,7 @@ export class AtTimer<Args extends unknown[] = unknown[]> {
             return this.#fn.apply(undefined, this.#args);
         } catch (error) {
             this.stop();
+            printCreationStack('the AtTimer whose callback threw', this.#createdAt);
             throw error;
         }
     }

@@ -18,6 +18,7 @@
 import { WeakCallable, requireFunction, type WeakMethod } from '../notifier/callable.js';
 import { now } from '../notifier/clock.js';
 import { checkOptionsObject, checkSeconds as checkSecondsRange } from '../notifier/check.js';
+import { creationStack, printCreationStack } from '../notifier/debug.js';
 import { describeValue } from '../notifier/errors.js';
 import { coarseScheduler, scheduler, type ScheduledEntry, type Scheduler } from '../notifier/scheduler.js';
 
@@ -96,10 +97,13 @@ class TimerState implements ScheduledEntry {
     weak: WeakCallable | null = null;
     readonly fn: (...args: unknown[]) => unknown;
     readonly args: unknown[];
+    /** Where the timer was made, in debug mode (else `null`). */
+    readonly createdAt: string | null;
 
-    constructor(fn: (...args: unknown[]) => unknown, args: unknown[]) {
+    constructor(fn: (...args: unknown[]) => unknown, args: unknown[], createdAt: string | null) {
         this.fn = fn;
         this.args = args;
+        this.createdAt = createdAt;
     }
 
     stop(): void {
@@ -114,6 +118,7 @@ class TimerState implements ScheduledEntry {
             return this.fn.apply(undefined, this.args);
         } catch (error) {
             this.stop();
+            printCreationStack('the timer whose callback threw', this.createdAt);
             throw error;
         }
     }
@@ -169,7 +174,7 @@ export class Timer<Args extends unknown[] = unknown[]> {
      */
     constructor(callback: TimerCallback<Args>, ...args: Args) {
         requireFunction('callback', callback);
-        this.#state = new TimerState(callback as (...a: unknown[]) => unknown, args);
+        this.#state = new TimerState(callback as (...a: unknown[]) => unknown, args, creationStack(1));
     }
 
     /** True from `start()` until `stop()`, a `false` return or an exception (a one-shot timer: until it fires). */

@@ -26,6 +26,7 @@ import * as kaa from '../index.js';
 import { defer } from '../notifier/scheduler.js';
 import { addIdle } from '../notifier/sources.js';
 import { logException } from '../notifier/log.js';
+import { unixInputStream, unixOutputStream } from '../notifier/platform.js';
 import { Executor } from './executor.js';
 import { failMainCalls, setHostLink } from './main-calls.js';
 import { encodeFrame, HELLO } from './protocol.js';
@@ -48,11 +49,10 @@ let exitStatus = 0;
 
 function connect(): Transport {
     const executor = new Executor(frame => link?.send(frame) ?? false);
-    const transport = new Transport(new Gio.UnixInputStream({ fd: 0, close_fd: true }),
-        new Gio.UnixOutputStream({ fd: 3, close_fd: true }), {
-            frame: message => executor.handle(message),
-            closed: error => finish(error),
-        }, { blockingWrites: true, readBurst: Infinity });
+    const transport = new Transport(unixInputStream(0, true), unixOutputStream(3, true), {
+        frame: message => executor.handle(message),
+        closed: error => finish(error),
+    }, { blockingWrites: true, readBurst: Infinity });
     link = transport;
     setHostLink({ send: frame => transport.send(frame) });
     return transport;

@@ -7,7 +7,7 @@
  * a worker, the host itself). GJS 1.74 has no `URL`: `import.meta.url` is
  * turned into a path with `Gio.File`. `gjs` is the binary running this
  * process (`/proc/self/exe`), else the first `gjs` on `PATH`.
- * `GLib.unix_open_pipe` is unusable from JS on GLib 2.74, so the pipes come
+ * `g_unix_open_pipe()` is unusable from JS on GLib 2.74, so the pipes come
  * from `Gio.Subprocess` and a shell line puts them on the right fds.
  * @module
  */

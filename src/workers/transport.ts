@@ -34,6 +34,7 @@ import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 import { drainPromiseJobs } from '../notifier/jobs.js';
 import { addIterationCheck } from '../notifier/loop.js';
+import { setFdNonblocking, streamFd } from '../notifier/platform.js';
 import { addFdWatch, forgetSource, removeSource, sourceExists } from '../notifier/sources.js';
 import { collectIfDue, ignoreSigpipe, noteMoved } from './gc.js';
 import { FrameReader, type Message } from './protocol.js';
@@ -141,7 +142,7 @@ export class Transport {
         this.#burst = options.readBurst ?? 0;
         if (output) {
             // One write(2) per piece; non-blocking, a full pipe is a status, not an exception.
-            GLib.unix_set_fd_nonblocking(fdOf(output), !this.#blocking);
+            setFdNonblocking(fdOf(output), !this.#blocking);
             this.#channel = GLib.IOChannel.unix_new(fdOf(output));
             this.#channel.set_encoding(null);
             this.#channel.set_buffered(false);
@@ -149,7 +150,7 @@ export class Transport {
                 this.#channel.set_flags(GLib.IOFlags.NONBLOCK);
         }
         if (input) {
-            GLib.unix_set_fd_nonblocking(fdOf(input), true);
+            setFdNonblocking(fdOf(input), true);
             this.#armRead();
         }
         live.add(this);
@@ -386,8 +387,12 @@ export class Transport {
     }
 }
 
+/** The fd of a link's pipe stream. @throws TypeError for a stream that has none. */
 function fdOf(stream: Gio.InputStream | Gio.OutputStream): number {
-    return (stream as unknown as Gio.FileDescriptorBased).get_fd();
+    const fd = streamFd(stream);
+    if (fd < 0)
+        throw new TypeError(`kaa worker link: expected a pipe or fd stream (got a ${stream.constructor.name.replace(/_/g, '.')})`);
+    return fd;
 }
 
 function verifyAll(): void {

@@ -20,6 +20,7 @@ import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 import { WorkerError } from '../notifier/errors.js';
 import { addStatisticsHook } from '../notifier/loop.js';
+import { unixOutputStream } from '../notifier/platform.js';
 import { scheduler } from '../notifier/scheduler.js';
 import type { InProgress } from '../async/inprogress.js';
 import type { InProgressStatus } from '../async/status.js';
@@ -66,7 +67,7 @@ export interface WorkerOwner {
 }
 
 let live = 0;
-let errOut: Gio.UnixOutputStream | null = null;
+let errOut: Gio.OutputStream | null = null;
 
 /**
  * The number of worker processes not yet reaped, in this process.
@@ -267,7 +268,7 @@ export class Worker {
 
     #onStderr(chunk: Uint8Array): void {
         try {
-            errOut ??= new Gio.UnixOutputStream({ fd: 2, close_fd: false });
+            errOut ??= unixOutputStream(2, false);
             errOut.write_all(chunk, null);
         } catch {
             // our own stderr is gone: keep the tail anyway

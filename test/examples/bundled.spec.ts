@@ -1,4 +1,4 @@
-// examples/bundled: an app importing kaa as an npm package ('kaa', through
+// examples/bundled: an app importing kaa as an npm package ('kaa-gjs', through
 // package.json `exports`) type-checks against dist/types, bundles with
 // esbuild, and runs under gjs — its threaded() call finds kaa-worker.js next
 // to the bundle.
@@ -6,7 +6,7 @@ import GLib from 'gi://GLib';
 import { runExample } from './example-child.js';
 
 describe('examples/bundled', () => {
-    it("type-checks and bundles `import * as kaa from 'kaa'` with esbuild, and the bundle runs", async () => {
+    it("type-checks and bundles `import * as kaa from 'kaa-gjs'` with esbuild, and the bundle runs", async () => {
         const dir = GLib.dir_make_tmp('kaa-bundled-XXXXXX');
         const out = `${dir}/main.js`;
         try {
@@ -18,7 +18,7 @@ describe('examples/bundled', () => {
             expect(r.stdout).toBe('progress 1/3\nprogress 2/3\nprogress 3/3\nbundled app done: 6\n');
             const [, raw] = GLib.file_get_contents(out);
             const text = new TextDecoder().decode(raw);
-            expect(text).not.toMatch(/from ["']kaa["']/); // kaa is inside the bundle
+            expect(text).not.toMatch(/from ["']kaa-gjs["']/); // kaa is inside the bundle
             expect(text).toContain('from "gi://GLib"'); // GI stays external
         } finally {
             GLib.spawn_command_line_sync(`rm -rf ${GLib.shell_quote(dir)}`);

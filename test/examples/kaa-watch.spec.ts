@@ -47,6 +47,18 @@ describe('examples/kaa-tool (kaa-watch)', () => {
         expect(r.stdout).toMatch(/kaa-watch: exit 0\n$/);
     }, 30000);
 
+    it('passes all of the command\'s output on before it reports the exit, and before --max-runs ends it', async () => {
+        // A child that writes one line and exits at once: its exit is often
+        // seen before that line is read from the pipe (without waiting for
+        // the Process's `finished`, 37 of 60 runs lost the line).
+        for (let i = 0; i < 10; i++) {
+            const r = await runExample([...tool, '--initial', '--max-runs', '1', dir, '--',
+                'sh', '-c', 'echo last line'], { cwd: dir });
+            expect(r.status).withContext(r.stderr).toBe(0);
+            expect(r.stdout).withContext(`run ${i}`).toMatch(/\nlast line\nkaa-watch: exit 0\n$/);
+        }
+    }, 60000);
+
     it('stops a running command at SIGTERM (kaa shutdown) and exits 143', async () => {
         const child = spawnExample([...tool, '--initial', dir, '--', 'sh', '-c', 'echo started; exec sleep 30']);
         await child.waitFor('started');

@@ -6,6 +6,7 @@ import GLib from 'gi://GLib';
 import { main } from '../../src/notifier/loop.js';
 import { InProgress } from '../../src/async/index.js';
 import { IOChannel, IO_READ, IO_WRITE } from '../../src/io/index.js';
+import { streamFd } from '../../src/notifier/platform.js';
 import { concat, piped, pseudoRandom, reap, sha256 } from './helpers.js';
 
 const decoder = new TextDecoder();
@@ -303,8 +304,8 @@ describe('IOChannel', () => {
     describe('sources', () => {
         it('wraps a raw fd with a mode, and GLib.Bytes writes', () => {
             const proc = Gio.Subprocess.new(['cat'], Gio.SubprocessFlags.STDIN_PIPE | Gio.SubprocessFlags.STDOUT_PIPE);
-            const inFd = (proc.get_stdin_pipe() as Gio.UnixOutputStream).get_fd();
-            const outFd = (proc.get_stdout_pipe() as Gio.UnixInputStream).get_fd();
+            const inFd = streamFd(proc.get_stdin_pipe());
+            const outFd = streamFd(proc.get_stdout_pipe());
             const input = new IOChannel(inFd, { mode: IO_WRITE, closeFd: false });
             const output = new IOChannel({ fileno: () => outFd }, { mode: IO_READ, closeFd: false });
             expect(output.fileno).toBe(outFd);

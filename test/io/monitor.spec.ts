@@ -5,6 +5,7 @@ import GObject from 'gi://GObject';
 import { main, signals } from '../../src/notifier/loop.js';
 import { IOMonitor, IO_READ, IO_WRITE, WeakIOMonitor } from '../../src/io/index.js';
 import { FdWatch } from '../../src/io/watch.js';
+import { streamFd } from '../../src/notifier/platform.js';
 import { reap } from './helpers.js';
 
 const Destroyable = GObject.registerClass({ GTypeName: 'KaaIOMonitorSpecDestroyable', Signals: { destroy: {} } },
@@ -19,9 +20,9 @@ const Destroyable = GObject.registerClass({ GTypeName: 'KaaIOMonitorSpecDestroya
 /** A child that copies stdin to stdout (`cat`), with its pipe fds. */
 function cat(): { proc: Gio.Subprocess; inFd: number; outFd: number; stdin: Gio.OutputStream; stdout: Gio.InputStream } {
     const proc = Gio.Subprocess.new(['cat'], Gio.SubprocessFlags.STDIN_PIPE | Gio.SubprocessFlags.STDOUT_PIPE);
-    const stdin = proc.get_stdin_pipe() as Gio.UnixOutputStream;
-    const stdout = proc.get_stdout_pipe() as Gio.UnixInputStream;
-    return { proc, inFd: stdin.get_fd(), outFd: stdout.get_fd(), stdin, stdout };
+    const stdin = proc.get_stdin_pipe() as Gio.OutputStream;
+    const stdout = proc.get_stdout_pipe() as Gio.InputStream;
+    return { proc, inFd: streamFd(stdin), outFd: streamFd(stdout), stdin, stdout };
 }
 
 function done(c: ReturnType<typeof cat>): void {

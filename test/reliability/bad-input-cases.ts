@@ -3,6 +3,7 @@
 // sockets, workers and the worker protocol).
 import Gio from 'gi://Gio';
 import * as kaa from '../../src/index.js';
+import { streamFd } from '../../src/notifier/platform.js';
 
 /** One call with invalid input. */
 export interface Case {
@@ -20,7 +21,7 @@ const gen = function* () {
 /** An fd number that was open a moment ago and is closed now. */
 function closedFd(): number {
     const stream = Gio.File.new_for_path('/dev/null').read(null);
-    const fd = Gio.FileDescriptorBased.prototype.get_fd.call(stream as unknown as Gio.FileDescriptorBased);
+    const fd = streamFd(stream);
     stream.close(null);
     return fd;
 }

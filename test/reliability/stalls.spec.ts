@@ -9,7 +9,12 @@
 // that makes GJS refuse callbacks here). It then checks that every activity
 // kept moving (no gap longer than 5 s), that every line and every worker
 // result came back right, and that sources really were dropped and re-armed
-// along the way.
+// along the way — where this GJS refuses callbacks at all. GJS 1.81.90 fixed
+// the refusals (DESIGN §1), and there is no safe in-process probe for them,
+// so a child gjs churning its heap alongside is the witness: if its stderr
+// shows "Attempting to run a JS callback during garbage collection", this
+// GJS refuses, and the spec requires kaa to have seen drops and re-armed
+// them; if not (1.82, 1.90), drops are not required.
 import { coroutine } from '../../src/async/coroutine.js';
 import { delay } from '../../src/async/delay.js';
 import { main } from '../../src/notifier/loop.js';
@@ -28,6 +33,36 @@ const EXTRA = 15;
  * of 0.1–0.3 s, and a machine loaded six times over about 2.8 s.
  */
 const MAX_GAP = 5;
+
+/** What GJS 1.74 prints when it refuses a callback during a GC. */
+const REFUSAL = 'Attempting to run a JS callback during garbage collection';
+
+/** A child gjs script that churns its heap under eight 1 ms timers until stopped; its stderr shows refusals. */
+const witnessScript = `const GLib = imports.gi.GLib;
+const objects = [], buffers = [];
+let n = 0;
+GLib.timeout_add(GLib.PRIORITY_DEFAULT, 2, () => {
+    buffers[n % 64] = new Uint8Array(512 * 1024);
+    for (let i = 0; i < 5000; i++)
+        objects[(n * 5000 + i) % 200000] = { i, s: 'x' + i, a: [i] };
+    n++;
+    return true;
+});
+for (let k = 0; k < 8; k++)
+    GLib.timeout_add(GLib.PRIORITY_DEFAULT, 1, () => true);
+new GLib.MainLoop(null, false).run();`;
+
+/** Starts the witness; its stderr is read through kaa (a refused read is re-armed). */
+function startWitness(): { saw: () => boolean; stop: () => void } {
+    const proc = new Process(['gjs', '-c', witnessScript]);
+    let saw = false;
+    proc.signals.readline.connect((line, stream) => {
+        if (stream === 'stderr' && line.includes(REFUSAL))
+            saw = true;
+    });
+    proc.start();
+    return { saw: () => saw, stop: () => void proc.stop().wait(10) };
+}
 
 /** Progress of one activity: a count and the longest time it went without progress. */
 class Activity {
@@ -138,9 +173,11 @@ describe('stalls under garbage collection', () => {
         const io = new Activity('cat echo');
         const work = new Activity('worker calls');
         const dropsBefore = main.statistics().drops;
+        const witness = startWitness();
         const t0 = mono();
         let end = mono() + SECONDS;
         const latest = end + EXTRA;
+        let running = true;
 
         const churnTimer = churner(churn);
         churnTimer.start(0.002);
@@ -148,12 +185,12 @@ describe('stalls under garbage collection', () => {
         tickTimer.start(0.01);
         const link = new OneShotTimer(() => {
             chain.tick();
-            if (mono() < end)
+            if (running)
                 link.start(0);
         });
         link.start(0);
         const looping = coroutine(function* () {
-            while (mono() < end) {
+            while (running) {
                 yield delay(0.003);
                 coro.tick();
             }
@@ -165,12 +202,13 @@ describe('stalls under garbage collection', () => {
             main.loop(() => {
                 if (mono() < end)
                     return true;
-                if (main.statistics().drops > dropsBefore || end >= latest)
+                if (main.statistics().drops > dropsBefore || end >= latest || !witness.saw())
                     return false;
-                end = Math.min(latest, mono() + 1); // churn on until GJS drops a source
+                end = Math.min(latest, mono() + 1); // where GJS refuses callbacks, churn on until it drops one of ours
                 return true;
             }, SECONDS + EXTRA + 5);
         } finally {
+            running = false;
             churnTimer.stop();
             tickTimer.stop();
             link.stop();
@@ -184,10 +222,13 @@ describe('stalls under garbage collection', () => {
         const code = cat.proc.inprogress().wait(5);
         main.loop(() => workers.inFlight() > 0, 10);
         workers.pool.stop().wait(10);
+        witness.stop();
+        const refuses = witness.saw();
         const activities = [churn, ticks, chain, coro, io, work];
         activities.forEach(a => a.finish());
         const drops = main.statistics().drops - dropsBefore;
-        report(`stalls: ${(end - t0).toFixed(0)} s, ${drops} dropped sources re-armed; ` +
+        report(`stalls: ${(end - t0).toFixed(0)} s, ${drops} dropped sources re-armed ` +
+            `(a churning child gjs ${refuses ? 'saw' : 'never saw'} a refused callback); ` +
             activities.map(a => `${a.name} ${a.count}× (longest gap ${(a.maxGap * 1000).toFixed(0)} ms)`).join(', '));
 
         for (const a of activities)
@@ -199,6 +240,9 @@ describe('stalls under garbage collection', () => {
         expect(workers.problems).toEqual([]);
         expect(work.count).toBeGreaterThan(100);
         expect(code).toBe(0);
-        expect(drops).withContext('the churn made GJS refuse callbacks (else this spec proves little)').toBeGreaterThan(0);
+        // Where the witness saw no refusal (GJS >= 1.81.90; or 1.77–1.80, which
+        // drop sources silently), drops are neither required nor ruled out.
+        if (refuses)
+            expect(drops).withContext('the churn made GJS refuse callbacks (else this spec proves little)').toBeGreaterThan(0);
     }, 90000);
 });

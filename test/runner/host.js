@@ -1,5 +1,6 @@
 // The gjs side of the spec runner: runs ONE bundled spec file under
-// jasmine-core 5.x and reports every event as a JSON line on fd 3.
+// jasmine-core 5.x and reports every event as a JSON line on the fd named by
+// KAA_RUNNER_EVENTS_FD (4: Debian 13's xvfb-run closes fd 3 for its command).
 //
 //   gjs -m test/runner/host.js BUNDLE.js [--timeout MS] [--filter REGEX]
 //
@@ -10,8 +11,10 @@
 // - jasmine's `clearStack` runs through `queueMicrotask`, which is shimmed
 //   here as a GLib idle callback, so specs start from GLib callbacks and may
 //   run nested kaa loops (`wait()`, `main.loop()`) synchronously;
-// - events go through a synchronous Gio stream on fd 3, so nothing is lost if
-//   the process is killed by the orchestrator's watchdog.
+// - events go through a synchronous Gio stream on that fd, so nothing is lost
+//   if the process is killed by the orchestrator's watchdog. The stream class
+//   is GioUnix.OutputStream where GLib has it (2.80+), else the older
+//   Gio.UnixOutputStream, whose name warns as deprecated on newer GJS.
 import GLib from 'gi://GLib';
 import Gio from 'gi://Gio';
 import system from 'system';
@@ -30,7 +33,15 @@ while (args.length) {
         throw new Error(`host.js: unknown option ${opt}`);
 }
 
-const events = new Gio.UnixOutputStream({ fd: 3, close_fd: false });
+function unixOutputStream() {
+    try {
+        return imports.gi.GioUnix.OutputStream;
+    } catch {
+        return Gio.UnixOutputStream;
+    }
+}
+const eventsFd = Number(GLib.getenv('KAA_RUNNER_EVENTS_FD') ?? 3);
+const events = new (unixOutputStream())({ fd: eventsFd, close_fd: false });
 const encoder = new TextEncoder();
 function send(event) {
     events.write_all(encoder.encode(`${JSON.stringify(event)}\n`), null);
@@ -144,6 +155,14 @@ env.addReporter({
     },
 });
 
+// A heartbeat while the loop turns: the orchestrator's stall watchdog then
+// measures how long the loop has not turned, so a spec with a long timeout
+// that waits on a child (npm install, say) is not taken for a stall, and a
+// blocked loop still is.
+GLib.timeout_add_seconds(GLib.PRIORITY_DEFAULT, 10, () => {
+    send({ type: 'heartbeat' });
+    return GLib.SOURCE_CONTINUE;
+});
 const loop = new GLib.MainLoop(null, false);
 GLib.idle_add(GLib.PRIORITY_DEFAULT, () => {
     if (!GLib.path_is_absolute(bundle)) {

@@ -10,7 +10,8 @@
 //     --verbose        print every spec, not just failures
 //     --jobs N         spec files run at once (default: cores)
 //     --timeout S      per-spec timeout in seconds (default 20)
-//     --watchdog S     per-file stall watchdog: no event for S seconds (default 60)
+//     --watchdog S     per-file stall watchdog: no event (the host's loop sends a
+//                      heartbeat every 10 s) for S seconds (default 60)
 //
 // A spec file fails when a spec fails, when it does not import, when it
 // crashes or stalls (the watchdog kills it and fails the running spec), and
@@ -122,14 +123,14 @@ function runFile(file, opts) {
         if (opts.filter)
             hostArgs.push('--filter', opts.filter);
         let cmd = 'gjs', cmdArgs = hostArgs;
-        const env = { ...process.env, KAA_SPEC_FILE: rel, KAA_ROOT: root };
+        const env = { ...process.env, KAA_SPEC_FILE: rel, KAA_ROOT: root, KAA_RUNNER_EVENTS_FD: '4' };
         if (isGtkSpec(file)) {
             cmd = 'xvfb-run';
             cmdArgs = ['-a', 'dbus-run-session', '--', 'gjs', ...hostArgs];
             env.GTK_A11Y = 'none';
         }
         const started = Date.now();
-        const child = spawn(cmd, cmdArgs, { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+        const child = spawn(cmd, cmdArgs, { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe', 'ignore', 'pipe'] });
         let running = null, sawDone = false, killedBy = null, buffer = '';
         let lastEvent = Date.now();
         const watchdog = setInterval(() => {
@@ -140,7 +141,7 @@ function runFile(file, opts) {
         }, 500);
         child.stdout.on('data', d => { result.stderr += d; });
         child.stderr.on('data', d => { result.stderr += d; });
-        child.stdio[3].on('data', d => {
+        child.stdio[4].on('data', d => {
             buffer += d;
             let nl;
             while ((nl = buffer.indexOf('\n')) >= 0) {

@@ -106,6 +106,7 @@ const boundsCases: Case[] = [
     c('new Socket({queueSize: 1e300})', () => new kaa.Socket({ queueSize: 1e300 }), '`queueSize` must be from 1 to'),
     c('socket.listen(0, {backlog: 1e300})', () => new kaa.Socket().listen('127.0.0.1:0', { backlog: 1e300 }),
         `\`backlog\` must be from 1 ${INT}`),
+    c('socket.startTls({timeout: 1e300})', () => new kaa.Socket().startTls({ timeout: 1e300 }), `\`timeout\` ${SECONDS}`),
     c('new ThreadPool({size: 1e300})', () => new kaa.ThreadPool({ size: 1e300 }), '`size` must be from 1 to 1024'),
     c('pool.size = 2**31 keeps the size', () => unchanged(new kaa.ThreadPool(), p => p.size, p => {
         p.size = 2 ** 31;
@@ -146,6 +147,8 @@ const optionsCases: Case[] = [
     c('socket.listen(0, {bogus: 1})', () => new kaa.Socket().listen('127.0.0.1:0', { bogus: 1 } as never), '`bogus`'),
     c('socket.listen(0, new Error())', () => new kaa.Socket().listen('127.0.0.1:0', new Error() as never), 'an Error'),
     c('socket.listen(0, null)', () => new kaa.Socket().listen('127.0.0.1:0', null as never), '`options`'),
+    c('socket.startTls({verfiy: false})', () => new kaa.Socket().startTls({ verfiy: false } as never), '`verfiy`'),
+    c('socket.startTls(new Date())', () => new kaa.Socket().startTls(new Date() as never), 'a Date'),
     c('new ThreadPool({bogus: 1})', () => new kaa.ThreadPool({ bogus: 1 } as never), '`bogus`'),
     c('new ThreadPool(new Uint8Array(3))', () => new kaa.ThreadPool(new Uint8Array(3) as never), 'a Uint8Array'),
     c('gobjectSetThreaded({bogus: 1})', () => kaa.gobjectSetThreaded({ bogus: 1 } as never), '`bogus`'),

@@ -1,6 +1,10 @@
 // The public API is what src/index.ts names; this spec pins it, so an export
 // is never added or lost by accident (change the list on purpose, with the docs).
+import Gio from 'gi://Gio';
+import GLib from 'gi://GLib';
 import * as kaa from '../src/index.js';
+
+const ROOT = GLib.getenv('KAA_ROOT') ?? GLib.get_current_dir();
 
 const expected = [
     'AtTimer', 'Callable', 'CallableError', 'CoroutineInProgress', 'FINISH_IDX', 'FINISH_IDX_RESULT',
@@ -26,5 +30,23 @@ describe('the public API', () => {
             expect(typeof (kaa.main as unknown as Record<string, unknown>)[name]).withContext(name).toBe('function');
         for (const name of ['init', 'exception', 'shutdown', 'step', 'exit'])
             expect(kaa.signals[name as 'init']).withContext(name).toBeInstanceOf(kaa.Signal);
+    });
+
+    it('is what the docs call: no bare any()/all(), which exist only as InProgress.any/all and signals.any/all', () => {
+        const docs = Gio.File.new_for_path(`${ROOT}/docs`).enumerate_children('standard::name', Gio.FileQueryInfoFlags.NONE, null);
+        const files = ['README.md'];
+        for (let info = docs.next_file(null); info !== null; info = docs.next_file(null)) {
+            if (info.get_name().endsWith('.md'))
+                files.push(`docs/${info.get_name()}`);
+        }
+        docs.close(null);
+        const bare: string[] = [];
+        for (const file of files) {
+            const text = new TextDecoder().decode(GLib.file_get_contents(`${ROOT}/${file}`)[1]);
+            for (const m of text.matchAll(/(?:`|\bkaa\.)(any|all)\(/g))
+                bare.push(`${file}: ${text.slice(Math.max(0, (m.index ?? 0) - 30), (m.index ?? 0) + 10).replace(/\n/g, ' ')}`);
+        }
+        expect(bare).toEqual([]);
+        expect('any' in kaa || 'all' in kaa).toBeFalse();
     });
 });

@@ -227,9 +227,12 @@ export class CoroutineInProgress<T = unknown> extends InProgress<T> {
                 this.finish(value as T);
             else
                 this.throw(value);
-        } catch (e) { // finish(this): the TypeError fails it
-            if (!this.finished)
-                this.throw(e);
+        } catch (e) {
+            // Finished: a callback's SystemExit, which finish()/throw() rethrow
+            // after every callback ran; it must reach the loop (issue 13).
+            if (this.finished)
+                throw e;
+            this.throw(e); // finish(this): the TypeError fails it
         }
     }
 

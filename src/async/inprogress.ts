@@ -7,8 +7,10 @@
  * - callbacks run synchronously inside `finish()`/`throw()`, in the order
  *   they were connected (`connect`, `connectBoth`, `then`, InProgress that
  *   wait for this one), then the `signals.finished`/`signals.exception`
- *   callbacks; one that throws is logged and the others still run. A
- *   callback connected after the end runs at once;
+ *   callbacks; what a connected callback throws goes to
+ *   `kaa.signals.exception` (support.ts `guarded`), a SystemExit is
+ *   rethrown once all ran, and the others still run. A callback connected
+ *   after the end runs at once;
  * - finishing with a thenable (another InProgress, a Promise) chains to it,
  *   so an InProgress never finishes with a thenable and `await` cannot loop.
  *   A Promise is followed from a GLib callback (`defer()`), never from the

@@ -10,6 +10,7 @@ import { checkSeconds } from '../notifier/check.js';
 import { now } from '../notifier/clock.js';
 import { SystemExit, type InProgressAborted } from '../notifier/errors.js';
 import { logException } from '../notifier/log.js';
+import { reportException } from '../notifier/sources.js';
 import type { ScheduledEntry } from '../notifier/scheduler.js';
 import type { InProgress } from './inprogress.js';
 
@@ -85,8 +86,11 @@ export function timerEntry(seconds: number, fire: () => void): ScheduledEntry {
 }
 
 /**
- * Calls a callback of an InProgress: an exception is logged, a `SystemExit`
- * is kept in `exit` for the caller to rethrow once every callback ran.
+ * Calls a callback of an InProgress: an exception goes to
+ * `kaa.signals.exception` as one from any kaa callback does (unhandled, it
+ * stops the running loop, which rethrows it; it is logged when no kaa loop
+ * runs); a `SystemExit` is kept in `exit` for the caller to rethrow once
+ * every callback ran.
  * @param fn - the callback.
  * @param value - its argument.
  * @param what - the InProgress, for the message.
@@ -101,7 +105,7 @@ export function guarded(fn: (value: unknown) => unknown, value: unknown, what: o
         if (e instanceof SystemExit)
             exit.error ??= e;
         else
-            logException(e, `a callback connected to ${String(what)} threw`);
+            reportException(e, `a callback connected to ${String(what)}`);
     }
 }
 

@@ -196,9 +196,18 @@ function takePendingError(): { error: unknown } | null {
     return pending;
 }
 
+/**
+ * SIGTERM (and SIGINT unless declined) stop the loop with 128+signo. Under
+ * the `thread` backend they are installed by `init()` already, since the
+ * host may never call `run({threaded: true})`: unattached, a signal runs
+ * kaa's shutdown sequence and then `options.shutdown()` (issue 13).
+ */
 function installSignalHandlers(sigint: boolean): void {
+    removeSignalHandlers();
     const handle = (signo: number) => () => {
         state.requestStop(128 + signo);
+        if (!state.running && state.backend === 'thread')
+            endHostRun();
         return true;
     };
     signalSources = [addUnixSignal(SIGTERM, handle(SIGTERM))];
@@ -281,7 +290,7 @@ function beginRun(options: RunOptions): void {
     state.running = true;
     state.shuttingDown = false;
     state.stopped = false;
-    installSignalHandlers(options.sigint !== false);
+    installSignalHandlers(options.sigint !== false && threadOptions.sigint !== false);
 }
 
 function endRun(): void {
@@ -323,19 +332,37 @@ function runApplication(app: Gio.Application, options: RunOptions): number {
 function attach(options: RunOptions): number {
     ensureInit();
     beginRun(options);
-    state.onStop = () => {
-        const ending = () => {
-            if (!state.running)
-                return;
+    state.onStop = endHostRun;
+    return 0;
+}
+
+/**
+ * Ends kaa in a host-owned loop, from inside that loop (`options.handler`):
+ * the shutdown sequence — through `endRun()` when `run({threaded: true})`
+ * attached, else on its own (a signal with only `init('thread')`) — then
+ * `options.shutdown()` so that the host quits. Once per run.
+ */
+function endHostRun(): void {
+    (threadOptions.handler ?? defaultHandler)(() => {
+        if (state.running) {
             const pending = takePendingError();
             if (pending)
                 logException(pending.error, 'kaa: unhandled exception; stopping');
             endRun();
-            threadOptions.shutdown?.();
-        };
-        (threadOptions.handler ?? defaultHandler)(ending);
-    };
-    return 0;
+        } else if (!state.shuttingDown) {
+            try {
+                shutdown();
+            } catch (error) {
+                logException(error, 'kaa: shutdown failed');
+            } finally {
+                removeSignalHandlers();
+                state.stopRequested = false;
+            }
+        } else {
+            return;
+        }
+        threadOptions.shutdown?.();
+    });
 }
 
 /**
@@ -350,7 +377,9 @@ function attach(options: RunOptions): number {
 function init(backend: BackendName = 'generic', options: InitOptions = {}): void {
     if (!(backend in backends))
         throw new TypeError(`kaa.main.init(): unknown backend ${describeValue(backend)} (expected 'generic', 'gtk' or 'thread')`);
-    checkOptionsObject('kaa.main.init()', options, ['reset', 'handler', 'shutdown']);
+    checkOptionsObject('kaa.main.init()', options, ['reset', 'handler', 'shutdown', 'sigint']);
+    if (options.sigint !== undefined && backend !== 'thread')
+        throw new TypeError(`kaa.main.init('${backend}'): \`sigint\` is an option of the 'thread' backend; use run({sigint})`);
     if (state.backend && state.backend !== backend)
         throw new Error(`kaa.main.init(): already initialized with the '${state.backend}' backend; cannot switch to '${backend}'`);
     if (options.reset)
@@ -360,6 +389,8 @@ function init(backend: BackendName = 'generic', options: InitOptions = {}): void
     backends[backend].setUp(options);
     threadOptions = backend === 'thread' ? options : {};
     state.backend = backend;
+    if (backend === 'thread')
+        installSignalHandlers(options.sigint !== false);
     state.signals.init.emit();
 }
 

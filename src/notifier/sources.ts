@@ -43,8 +43,10 @@ export const counters = {
  * loop with its code; anything else is emitted on `kaa.signals.exception`,
  * and if no handler returned `false` it becomes the loop's pending error
  * (the running loop stops and rethrows it), or is logged when no kaa loop runs.
+ * @param error - what the callback threw.
+ * @param what - names the callback in the log line when no kaa loop runs.
  */
-export function reportException(error: unknown): void {
+export function reportException(error: unknown, what = 'a callback'): void {
     if (error instanceof SystemExit) {
         state.requestStop(error.code);
         return;
@@ -64,7 +66,7 @@ export function reportException(error: unknown): void {
     if (state.running || state.depth > 0)
         state.setPendingError(error);
     else
-        logException(error, 'kaa: unhandled exception in a callback (no kaa loop is running)');
+        logException(error, `kaa: unhandled exception in ${what} (no kaa loop is running)`);
 }
 
 function guard<A extends unknown[]>(fn: (...args: A) => boolean): { id: number; call: (...args: A) => boolean } {

@@ -18,6 +18,7 @@
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 import { describeValue } from '../notifier/errors.js';
+import { groupArgv } from './group.js';
 
 const FLAGS = Gio.SubprocessFlags.STDIN_PIPE | Gio.SubprocessFlags.STDOUT_PIPE | Gio.SubprocessFlags.STDERR_PIPE;
 
@@ -27,6 +28,8 @@ export interface Command {
     readonly cmd: readonly string[] | string;
     readonly cwd: string | null;
     readonly env: Readonly<Record<string, string | null>> | null;
+    /** Start the child in a process group of its own (group.ts). */
+    readonly processGroup: boolean;
 }
 
 /**
@@ -57,19 +60,39 @@ function requireStrings(what: string, argv: readonly unknown[]): string[] {
 }
 
 /**
+ * An environment name the OS can carry: not empty, no `=` (the separator of
+ * `NAME=value`; GLib refuses it with a critical and sets nothing) and no NUL
+ * (which would end the name early and set another variable).
+ */
+function checkEnvName(name: string): void {
+    let why: string | null = null;
+    if (name === '')
+        why = 'must not be empty';
+    else if (name.includes('='))
+        why = 'must not contain "="';
+    else if (name.includes('\0'))
+        why = 'must not contain a NUL character';
+    if (why !== null)
+        throw new TypeError(`Process: \`env\` name ${describeValue(name)} ${why}`);
+}
+
+/**
  * Checks the command and the `shell`, `cwd` and `env` options of a Process.
  * @param cmd - a string or an array of strings.
  * @param shell - run a string with `/bin/sh -c`.
  * @param cwd - the working directory, or null.
  * @param env - variables to merge into the parent's environment, or null.
  * @returns the checked command.
- * @throws TypeError naming the bad value (`shell: true` with an array included).
+ * @throws TypeError naming the bad value (`shell: true` with an array included; an
+ *   `env` name that is empty or holds `=` or NUL; an `env` value that holds NUL).
  * @example
  * const command = checkCommand('ls -l', false, null, { LC_ALL: 'C' });
  */
-export function checkCommand(cmd: unknown, shell: unknown, cwd: unknown, env: unknown): Command {
+export function checkCommand(cmd: unknown, shell: unknown, cwd: unknown, env: unknown, processGroup: unknown = true): Command {
     if (typeof shell !== 'boolean')
         throw new TypeError(`Process: \`shell\` must be a boolean (got ${describeValue(shell)})`);
+    if (typeof processGroup !== 'boolean')
+        throw new TypeError(`Process: \`processGroup\` must be a boolean (got ${describeValue(processGroup)})`);
     let checked: readonly string[] | string;
     if (typeof cmd === 'string') {
         checked = shell ? cmd : parseArgv('Process', cmd);
@@ -84,14 +107,18 @@ export function checkCommand(cmd: unknown, shell: unknown, cwd: unknown, env: un
     if (cwd !== null && typeof cwd !== 'string')
         throw new TypeError(`Process: \`cwd\` must be a string or null (got ${describeValue(cwd)})`);
     if (env === null)
-        return { cmd: checked, cwd, env: null };
+        return { cmd: checked, cwd, env: null, processGroup };
     if (typeof env !== 'object' || Array.isArray(env))
         throw new TypeError(`Process: \`env\` must be an object or null (got ${describeValue(env)})`);
     for (const [name, value] of Object.entries(env)) {
+        checkEnvName(name);
         if (value !== null && typeof value !== 'string')
             throw new TypeError(`Process: \`env.${name}\` must be a string or null (got ${describeValue(value)})`);
+        if (value !== null && value.includes('\0'))
+            throw new TypeError(`Process: \`env\` value of ${describeValue(name)} must not contain a NUL character ` +
+                `(got ${describeValue(value)}); the OS would cut it there`);
     }
-    return { cmd: checked, cwd, env: { ...env as Record<string, string | null> } };
+    return { cmd: checked, cwd, env: { ...env as Record<string, string | null> }, processGroup };
 }
 
 /**
@@ -123,17 +150,29 @@ export function buildArgv(command: Command, args: unknown): string[] {
     return argv;
 }
 
+/** A spawned child, and whether it leads a process group of its own (its pgid is its pid). */
+export interface Spawned {
+    readonly subprocess: Gio.Subprocess;
+    readonly group: boolean;
+}
+
 /**
  * Spawns `argv` with three pipes, in `cwd` and with `env` merged into the
- * parent's environment.
- * @param command - the checked command (for `cwd` and `env`).
+ * parent's environment; in a process group of its own when
+ * `command.processGroup` asks and group.ts can.
+ * @param command - the checked command (for `cwd`, `env` and `processGroup`).
  * @param argv - what to run.
- * @returns the running subprocess.
+ * @returns the running subprocess, and whether it has its own group.
  * @throws the `GLib.Error` of a failed spawn.
  * @example
- * const subprocess = spawn(command, ['true']);
+ * const { subprocess } = spawn(command, ['true']);
  */
-export function spawn(command: Command, argv: string[]): Gio.Subprocess {
+export function spawn(command: Command, argv: string[]): Spawned {
+    const grouped = command.processGroup ? groupArgv(argv, command.cwd) : null;
+    return { subprocess: spawnPlain(command, grouped ?? argv), group: grouped !== null };
+}
+
+function spawnPlain(command: Command, argv: string[]): Gio.Subprocess {
     if (command.cwd === null && command.env === null)
         return Gio.Subprocess.new(argv, FLAGS);
     const launcher = new Gio.SubprocessLauncher({ flags: FLAGS });

@@ -22,6 +22,7 @@ import { describeValue } from '../notifier/errors.js';
 import { InProgress, onAbort } from '../async/inprogress.js';
 import type { IOChannel } from '../io/index.js';
 import { buildArgv, checkCommand, spawn, type Command } from './command.js';
+import { signalGroups } from './group.js';
 import { Escalation, checkStopOptions, requireStopCommand, type StopCommand, type StopOptions, type StopTarget } from './stop.js';
 import { Run, type RunHooks } from './run.js';
 import { ProcessStreams, createSignals, type Dumpfile, type ProcessSignals } from './streams.js';
@@ -45,9 +46,16 @@ export interface ProcessOptions {
     stopCommand?: StopCommand<Process> | null;
     /** See {@link Process.delimiter}. @default '\n' */
     delimiter?: string;
+    /**
+     * Start the child in a process group (and session) of its own, so that
+     * `stop()` and kaa's shutdown signal everything it started, not only the
+     * child; `false` keeps it in kaa's group, without a controlling-terminal
+     * change (see docs/processes.md). @default true
+     */
+    processGroup?: boolean;
 }
 
-const OPTIONS = ['shell', 'cwd', 'env', 'dumpfile', 'stopCommand', 'delimiter'];
+const OPTIONS = ['shell', 'cwd', 'env', 'dumpfile', 'stopCommand', 'delimiter', 'processGroup'];
 
 /**
  * A child process: start it, talk to it through its stdin/stdout/stderr,
@@ -70,6 +78,8 @@ export class Process {
     #exitcode: number | null = null;
     #escalation: Escalation | null = null;
     #run: Run<Process> | null = null;
+    /** The run whose child leads a process group of its own (stop() signals the group). */
+    #groupRun: Run<Process> | null = null;
 
     static readonly #hooks: RunHooks<Process> = {
         reaped: (process, run) => process.#reaped(run),
@@ -84,8 +94,8 @@ export class Process {
      */
     constructor(cmd: string | readonly string[], options: ProcessOptions = {}) {
         checkOptionsObject('Process', options, OPTIONS);
-        const { shell = false, cwd = null, env = null, dumpfile = null, stopCommand = null, delimiter = '\n' } = options;
-        this.#command = checkCommand(cmd, shell, cwd, env);
+        const { shell = false, cwd = null, env = null, dumpfile = null, stopCommand = null, delimiter = '\n', processGroup = true } = options;
+        this.#command = checkCommand(cmd, shell, cwd, env, processGroup);
         requireStopCommand('stopCommand', stopCommand);
         ProcessStreams.checkOptions(delimiter, dumpfile);
         this.#stopCommand = stopCommand;
@@ -187,14 +197,16 @@ export class Process {
         const argv = buildArgv(this.#command, args);
         const ip = new InProgress<number>({ name: `Process ${argv[0]}` });
         let subprocess: Gio.Subprocess;
+        let group: boolean;
         try {
-            subprocess = spawn(this.#command, argv);
+            ({ subprocess, group } = spawn(this.#command, argv));
         } catch (error) {
             const message = (error as GLib.Error)?.message ?? String(error);
             return ip.throw(new Error(`Process: cannot start ${describeValue(argv.join(' '))}: ${message}`, { cause: error }));
         }
         const run = new Run(Process.#hooks, this, subprocess, ip, argv);
         this.#run = run;
+        this.#groupRun = group ? run : null;
         this.#exitcode = null;
         this.#state = 'running';
         this.#streams?.attach(subprocess);
@@ -356,7 +368,12 @@ export class Process {
                     this.#io().write(cmd);
             },
             closeStdin: () => this.#io().closeStdin(),
-            sendSignal: signo => this.sendSignal(signo),
+            sendSignal: signo => {
+                this.sendSignal(signo);
+                // …and what it started: its group (group.ts), also once it has exited itself.
+                if (this.#groupRun === run && run.pid !== null)
+                    signalGroups([run.pid], signo);
+            },
             changed: (state, error) => {
                 if (state !== 'dying')
                     this.#escalation = null;

@@ -187,18 +187,31 @@ function withAliases(source: string): string {
     return aliases.length ? `(() => { ${aliases.join(' ')} return (${source}\n); })()` : `(${source}\n)`;
 }
 
+/**
+ * Calls `fn` and reports its outcome once. Everything that runs user code —
+ * the call, a `then` getter, a `then` method — is inside the try: what it
+ * throws fails this call, never the worker (issue 13).
+ */
 function run(fn: Callable, args: unknown[], done: (ok: boolean, value: unknown) => void): void {
     let result: unknown;
+    let settled = false;
+    const once = (ok: boolean, value: unknown) => {
+        if (!settled) {
+            settled = true;
+            done(ok, value);
+        }
+    };
     try {
         result = fn(...args);
+        if (isThenable(result)) {
+            result.then(v => once(true, v), e => once(false, e));
+            return;
+        }
     } catch (e) {
-        done(false, e);
+        once(false, e);
         return;
     }
-    if (isThenable(result))
-        result.then(v => done(true, v), e => done(false, e));
-    else
-        done(true, result);
+    once(true, result);
 }
 
 /** Rewrites `x is not defined` when `x` is a variable the shipped source uses (a closure variable). */

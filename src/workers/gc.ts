@@ -45,12 +45,20 @@ export function noteMoved(bytes: number): void {
 }
 
 /**
+ * Bytes read within one long frame after which a GC frees the pipe's chunks
+ * (already copied into the frame's buffer): 8 MiB, so that receiving a
+ * frame of N bytes peaks near N for the frame, not N + {@link GC_BYTES}.
+ */
+export const FRAME_GC_BYTES = Math.min(GC_BYTES, 4 * 1024 * 1024);
+
+/**
  * Finishes a GC when enough has moved since the last one; call at a controlled point only.
+ * @param threshold - bytes moved that make a GC due; default {@link GC_BYTES}.
  * @example
  * collectIfDue(); // at the end of a dispatch, never inside user code
  */
-export function collectIfDue(): void {
-    if (moved >= GC_BYTES) {
+export function collectIfDue(threshold = GC_BYTES): void {
+    if (moved >= threshold) {
         moved = 0;
         system.gc();
     }

@@ -35,8 +35,10 @@ export type WorkerModule<T> = {
 
 /**
  * Resolves `relative` against `base` (usually `import.meta.url`) into a
- * `file://` URI — GJS 1.74 has no `URL`. Absolute paths and URIs are
- * returned as URIs unchanged.
+ * `file://` URI — GJS 1.74 has no `URL`. As with `URL`, a base that ends
+ * in `/` is a directory (`'file:///srv/app/'` → `file:///srv/app/tasks.js`),
+ * any other base names a file whose directory is used. Absolute paths and
+ * URIs are returned as URIs unchanged.
  * @param relative - `'./tasks.js'`, `'../lib/x.js'`, an absolute path or a URI.
  * @param base - the URI (or path) of the file it is relative to.
  * @returns the `file://` URI (or the URI given).
@@ -52,7 +54,8 @@ export function resolveUri(relative: string, base: string): string {
     if (GLib.path_is_absolute(relative))
         return GLib.filename_to_uri(relative, null);
     const baseFile = /^[a-z][a-z0-9+.-]*:/i.test(base) ? Gio.File.new_for_uri(base) : Gio.File.new_for_path(base);
-    const dir = baseFile.get_parent() ?? baseFile;
+    // As `URL` does: a base ending in '/' is a directory, anything else names a file in one.
+    const dir = base.endsWith('/') ? baseFile : baseFile.get_parent() ?? baseFile;
     return dir.resolve_relative_path(relative).get_uri();
 }
 

@@ -117,6 +117,11 @@ export class FrameReader {
         return this.#jsonLength + this.#binLength - this.#filled - this.#available - (this.#message ? this.#jsonLength : 0);
     }
 
+    /** Size (JSON + binary) of the frame being read; 0 when its header has not arrived. */
+    get frameBytes(): number {
+        return this.#flags < 0 ? 0 : this.#jsonLength + this.#binLength;
+    }
+
     /**
      * Adds bytes read from the pipe.
      * @param chunk - the bytes; kept by reference until consumed.

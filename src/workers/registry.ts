@@ -38,6 +38,8 @@ export function registerThreadPool(name: string, pool: ThreadPool): ThreadPool {
 
 /**
  * The pool registered (or auto-created by `threaded(name)`) under `name`.
+ * The default pool, `'kaa::default'`, is always there: asking for it makes
+ * it, as the first `threaded()` call would (no worker starts before a call).
  * @param name - the name.
  * @returns the pool, or null.
  * @throws TypeError when `name` is not a string.
@@ -47,7 +49,8 @@ export function registerThreadPool(name: string, pool: ThreadPool): ThreadPool {
 export function getThreadPool(name: string): ThreadPool | null {
     if (typeof name !== 'string')
         throw new TypeError(`getThreadPool(): \`name\` must be a string (got ${describeValue(name)})`);
-    return registry.get(name) ?? null;
+    // The default pool always exists (made on first use, as by threaded(); it spawns no worker until a call).
+    return name === DEFAULT_POOL ? poolNamed(name) : registry.get(name) ?? null;
 }
 
 /**

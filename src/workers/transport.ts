@@ -36,7 +36,7 @@ import { drainPromiseJobs } from '../notifier/jobs.js';
 import { addIterationCheck } from '../notifier/loop.js';
 import { setFdNonblocking, streamFd } from '../notifier/platform.js';
 import { addFdWatch, forgetSource, removeSource, sourceExists } from '../notifier/sources.js';
-import { collectIfDue, ignoreSigpipe, noteMoved } from './gc.js';
+import { FRAME_GC_BYTES, collectIfDue, ignoreSigpipe, noteMoved } from './gc.js';
 import { FrameReader, type Message } from './protocol.js';
 
 /**
@@ -48,6 +48,8 @@ import { FrameReader, type Message } from './protocol.js';
  */
 const MIN_READ = 1024;
 const MAX_READ = 65536;
+/** Frames from this size on free the pipe's chunks as they are read (gc.ts FRAME_GC_BYTES). */
+const LONG_FRAME = 16 * 1024 * 1024;
 /** Bytes given to one write (larger writes only fill the pipe and fail). */
 const WRITE_BYTES = 65536;
 /** How often a watch nothing is expected on is checked for a drop, in seconds. */
@@ -257,15 +259,24 @@ export class Transport {
         }
         this.#depth++;
         let burst = this.#burst;
+        let long = false;
         try {
             for (;;) {
                 this.#reader.push(chunk);
+                if (long && this.#reader.pending === 0)
+                    collectIfDue(FRAME_GC_BYTES); // a long frame is complete: free its chunks before it is decoded
                 this.#deliver();
                 // The rest of a frame that has begun is read in this dispatch:
                 // waiting for it within the burst allowance, else while the pipe has it now.
                 const missing = this.#reader.pending;
                 if (this.#closed || missing <= 0 || !(burst > 0 || this.#readable()))
                     break;
+                // Inside a long frame (no user code runs here): the chunks read so far
+                // were copied into the frame's buffer; free them before reading on, so
+                // that receiving it costs about its size, not its size + GC_BYTES.
+                long = this.#reader.frameBytes >= LONG_FRAME;
+                if (long)
+                    collectIfDue(FRAME_GC_BYTES);
                 chunk = this.#read(Math.min(MAX_READ, missing));
                 if (chunk === null)
                     break;

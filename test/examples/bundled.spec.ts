@@ -20,6 +20,11 @@ describe('examples/bundled', () => {
             const text = new TextDecoder().decode(raw);
             expect(text).not.toMatch(/from ["']kaa-gjs["']/); // kaa is inside the bundle
             expect(text).toContain('from "gi://GLib"'); // GI stays external
+            // Its worker failing (no host next to the bundle): the error callback's SystemExit(1) ends it with 1.
+            GLib.unlink(`${dir}/kaa-worker.js`);
+            const failed = await runExample(['gjs', '-m', out], { env: { KAA_WORKER_HOST: null } });
+            expect(failed.status).withContext(failed.stderr).toBe(1);
+            expect(failed.stderr).toContain('cannot find the worker host');
         } finally {
             GLib.spawn_command_line_sync(`rm -rf ${GLib.shell_quote(dir)}`);
         }

@@ -1,7 +1,7 @@
 // The ways a loop can be driven: kaa's own (generic), a host's (the thread
 // backend, run({threaded: true})) and a Gio.Application's (run({application})).
 // Each case runs in a child gjs process against dist/kaa.js.
-import { runGjs } from '../support/child.js';
+import { runGjs, spawnGjs } from '../support/child.js';
 
 const prelude = `import GLib from 'gi://GLib';
 import Gio from 'gi://Gio';
@@ -26,6 +26,38 @@ new kaa.Timer(() => { ticks++; if (ticks === 3) kaa.main.stop(); return ticks < 
 host.run();
 print('ticks ' + ticks + ' steps>0 ' + (steps > 0) + ' handled>0 ' + (handled > 0) + ' running ' + kaa.main.isRunning());`);
         expect(r.stdout).toBe('attach 0\nkaa shutdown\nhost shutdown\nticks 3 steps>0 true handled>0 true running false\n');
+    });
+
+    for (const [signo, name] of [[15, 'SIGTERM'], [2, 'SIGINT']] as const) {
+        it(`runs kaa's shutdown and then options.shutdown() on ${name} when the host alone runs the loop`, async () => {
+            const child = spawnGjs(`${prelude}
+const host = new GLib.MainLoop(null, false);
+kaa.main.init('thread', { shutdown: () => { print('host shutdown'); host.quit(); } });
+kaa.signals.shutdown.connect(() => print('kaa shutdown'));
+const sleeper = new kaa.Process(['sleep', '60']);
+sleeper.start().connect(code => print('sleeper exited ' + code));
+new kaa.OneShotTimer(() => print('ready')).start(0.01);
+host.run();
+print('host returned, running ' + kaa.main.isRunning() + ', stopped ' + kaa.main.isStopped());`);
+            await child.waitFor('ready');
+            child.proc.send_signal(signo);
+            const r = await child.done;
+            expect(r.stdout).toBe('ready\nkaa shutdown\nsleeper exited -15\nhost shutdown\nhost returned, running false, stopped true\n');
+            expect(r.status).toBe(0);
+        });
+    }
+
+    it('leaves SIGINT to its default with init("thread", {sigint: false})', async () => {
+        const child = spawnGjs(`${prelude}
+const host = new GLib.MainLoop(null, false);
+kaa.main.init('thread', { sigint: false, shutdown: () => { print('host shutdown'); host.quit(); } });
+new kaa.OneShotTimer(() => print('ready')).start(0.01);
+host.run();`);
+        await child.waitFor('ready');
+        child.proc.send_signal(2);
+        const r = await child.done;
+        expect(r.status).toBe(130);
+        expect(r.stdout).toBe('ready\n');
     });
 
     it('refuses a blocking run() under the thread backend', async () => {

@@ -121,6 +121,14 @@ describe('Process', () => {
             expect(() => new Process('a').stop({ wait: -1 })).toThrowError(TypeError, /`wait` must be a finite number >= 0/);
             expect(() => new Process('a').write('x')).toThrowError(Error, /no child is running/);
         });
+
+        it('refuses env names the OS cannot carry and NUL in a value, naming the key', () => {
+            expect(() => new Process('a', { env: { 'B=C': 'x' } })).toThrowError(TypeError, /`env` name "B=C" must not contain "="/);
+            expect(() => new Process('a', { env: { 'A\0B': 'x' } })).toThrowError(TypeError, /`env` name "A\\u0000B" must not contain a NUL character/);
+            expect(() => new Process('a', { env: { '': 'x' } })).toThrowError(TypeError, /`env` name "" must not be empty/);
+            expect(() => new Process('a', { env: { A: 'x\0y' } })).toThrowError(TypeError, /`env` value of "A" must not contain a NUL/);
+            expect(() => new Process('a', { env: { 'A.B-C': 'x', '_1': '' } })).not.toThrow();
+        });
     });
 
     describe('arguments', () => {

@@ -70,7 +70,8 @@ describe('Process.stop()', () => {
                 if (signo !== 9)
                     original.call(this, signo);
             });
-            const proc = new Process(['sh', '-c', 'trap "" TERM; echo ready; exec sleep 30']);
+            // processGroup: false — else the group's SIGKILL (group.ts) would still reach it.
+            const proc = new Process(['sh', '-c', 'trap "" TERM; echo ready; exec sleep 30'], { processGroup: false });
             const exited: number[] = [];
             proc.signals.exited.connect(code => void exited.push(code));
             const ip = proc.start();
@@ -90,6 +91,31 @@ describe('Process.stop()', () => {
             expect(proc.state).toBe('stopped');
             expect(proc.exitcode).toBe(-9);
             expect(exited).toEqual([-9]);
+        });
+
+        it('starts the child in its own process group and stops what it started too', () => {
+            const proc = new Process(['sh', '-c', 'sleep 60 & echo $!; wait']);
+            proc.start();
+            const grandchild = Number(proc.readline().wait(5));
+            const pgid = (pid: number) => Number(new TextDecoder().decode(GLib.file_get_contents(`/proc/${pid}/stat`)[1]).split(') ')[1].split(' ')[2]);
+            expect(pgid(proc.pid as number)).toBe(proc.pid as number);
+            expect(pgid(grandchild)).toBe(proc.pid as number);
+            proc.stop().wait(5);
+            main.loop(() => alive(grandchild), 2);
+            expect(alive(grandchild)).withContext('the grandchild is gone').toBeFalse();
+        });
+
+        it('leaves the grandchildren alone with processGroup: false', () => {
+            const proc = new Process(['sh', '-c', 'sleep 60 & echo $!; wait'], { processGroup: false });
+            proc.start();
+            const grandchild = Number(proc.readline().wait(5));
+            try {
+                proc.stop().wait(5);
+                main.loop(true, 0.2);
+                expect(alive(grandchild)).toBeTrue();
+            } finally {
+                GLib.spawn_command_line_sync(`kill -9 ${grandchild}`);
+            }
         });
 
         it('shares one InProgress between concurrent stop() calls', () => {

@@ -39,6 +39,22 @@ describe('the worker codec', () => {
         expect(trip(value)).toEqual(value);
     });
 
+    it('carries long strings as raw UTF-8 after the JSON, and one with a lone surrogate as JSON', () => {
+        const ascii = 'x'.repeat(70000), wide = '€\u{1F600}'.repeat(30000), lone = `${'y'.repeat(70000)}\uD800z`;
+        const encoder = new Encoder();
+        encoder.encode([ascii, wide, lone], 'value');
+        expect(encoder.binaryLength).toBe(70000 + 30000 * 7); // ascii and wide; lone stays in the JSON
+        expect(trip([ascii, wide, new Uint8Array([1, 2]), lone, 'short'], 7)).toEqual([ascii, wide, new Uint8Array([1, 2]), lone, 'short']);
+    });
+
+    it('carries empty binaries, also when they are all the frame holds', () => {
+        const out = trip([new Uint8Array(0), new ArrayBuffer(0)]) as [Uint8Array, ArrayBuffer];
+        expect(out[0]).toEqual(new Uint8Array(0));
+        expect(out[1]).toBeInstanceOf(ArrayBuffer);
+        expect(out[1].byteLength).toBe(0);
+        expect(trip([new Uint8Array([5]), new Uint8Array(0), new Uint8Array([6])])).toEqual([new Uint8Array([5]), new Uint8Array(0), new Uint8Array([6])]);
+    });
+
     it('carries undefined, NaN, Infinity, -0 and BigInt', () => {
         const out = trip([undefined, NaN, Infinity, -Infinity, -0, 2n ** 70n, { u: undefined }]) as unknown[];
         expect(out.length).toBe(7);

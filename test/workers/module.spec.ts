@@ -58,6 +58,11 @@ describe('resolveUri()', () => {
         expect(resolveUri('./tasks.js', 'file:///app/src/main.js')).toBe('file:///app/src/tasks.js');
         expect(resolveUri('../lib/x.js', 'file:///app/src/main.js')).toBe('file:///app/lib/x.js');
         expect(resolveUri('x.js', '/app/main.js')).toBe('file:///app/x.js');
+        // a base ending in '/' is a directory, as with URL
+        expect(resolveUri('./tasks.js', 'file:///srv/app/')).toBe('file:///srv/app/tasks.js');
+        expect(resolveUri('../tasks.js', 'file:///srv/app/')).toBe('file:///srv/tasks.js');
+        expect(resolveUri('tasks.js', '/srv/app/')).toBe('file:///srv/app/tasks.js');
+        expect(resolveUri('./tasks.js', 'file:///srv/app')).toBe('file:///srv/tasks.js');
     });
 
     it('returns absolute paths as URIs and URIs as they are', () => {

@@ -9,6 +9,7 @@ import {
     GOBJECT, MAINTHREAD, ThreadInProgress, ThreadPool, callMain, expose, getThreadPool, isMainthread, registerThreadPool, threaded,
     type WorkerStatus,
 } from '../../src/index.js';
+import { runGjs } from '../support/child.js';
 import { ownPid, processAlive, stopWorkers } from './support.js';
 
 // Worker functions are shipped as source, so they use only worker globals
@@ -249,6 +250,14 @@ describe('threaded()', () => {
         const pool = getThreadPool('kaa::default') as ThreadPool;
         expect(pool).toBeInstanceOf(ThreadPool);
         expect(pool.size).toBe(GLib.get_num_processors());
+    });
+
+    it('has the default pool before any threaded() call, with no worker started', async () => {
+        const r = await runGjs(`import * as kaa from KAA;
+const pool = kaa.getThreadPool('kaa::default');
+print([pool instanceof kaa.ThreadPool, pool?.name, pool?.size > 0, pool?.statistics().spawned].join(' '));
+print(kaa.getThreadPool('kaa::default') === pool);`);
+        expect(r.stdout).toBe('true kaa::default true 0\ntrue\n');
     });
 
     it('makes a 1-worker pool for an unknown name and registers it', async () => {

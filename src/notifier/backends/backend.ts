@@ -11,8 +11,16 @@ export interface InitOptions {
     reset?: boolean;
     /** `thread` backend: runs `fn` inside the host loop. Default: a GLib idle callback. */
     handler?: (fn: () => void) => void;
-    /** `thread` backend: called when kaa wants the program to end (stop(), SIGTERM). */
+    /**
+     * `thread` backend: called when kaa wants the program to end (stop(),
+     * SIGTERM, SIGINT), after kaa's shutdown sequence; quit the host loop there.
+     */
     shutdown?: () => void;
+    /**
+     * `thread` backend: handle SIGINT (Ctrl-C) like SIGTERM. `init('thread')`
+     * installs both handlers at once, since the host runs the loop. @default true
+     */
+    sigint?: boolean;
 }
 
 /** A way of driving the loop. */

@@ -24,5 +24,7 @@ export const threadBackend: Backend = {
             throw new TypeError(`kaa.main.init('thread'): \`handler\` must be a function (got ${typeof options.handler})`);
         if (options.shutdown !== undefined && typeof options.shutdown !== 'function')
             throw new TypeError(`kaa.main.init('thread'): \`shutdown\` must be a function (got ${typeof options.shutdown})`);
+        if (options.sigint !== undefined && typeof options.sigint !== 'boolean')
+            throw new TypeError(`kaa.main.init('thread'): \`sigint\` must be a boolean (got ${typeof options.sigint})`);
     },
 };

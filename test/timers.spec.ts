@@ -329,7 +329,7 @@ describe('Timer', () => {
         });
 
         it('options that are not an object', () => {
-            expect(() => timer.start(1, null as unknown as object)).toThrowError(TypeError, '`options` must be an object (got null)');
+            expect(() => timer.start(1, null as unknown as object)).toThrowError(TypeError, 'start(): `options` must be an object (got null)');
         });
 
         it('a callback that is not a function', () => {

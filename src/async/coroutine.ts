@@ -27,6 +27,7 @@
  *   passed as the last argument.
  * @module
  */
+import { checkOptionsObject } from '../notifier/check.js';
 import { SystemExit, describeValue, type InProgressAborted } from '../notifier/errors.js';
 import { logException } from '../notifier/log.js';
 import { scheduler, type ScheduledEntry } from '../notifier/scheduler.js';
@@ -329,12 +330,7 @@ function isDecoratorContext(x: unknown): x is ClassMethodDecoratorContext {
 }
 
 function checkOptions(options: unknown): Checked {
-    if (typeof options !== 'object' || options === null)
-        throw new TypeError(`coroutine(): \`options\` must be an object (got ${describeValue(options)})`);
-    for (const key of Object.keys(options)) {
-        if (!['interval', 'policy', 'progress', 'group'].includes(key))
-            throw new TypeError(`coroutine(): unknown option \`${key}\` (expected interval, policy, progress, group)`);
-    }
+    checkOptionsObject('coroutine()', options, ['interval', 'policy', 'progress', 'group']);
     const { interval = 0, policy = null, progress = false, group = null } = options as CoroutineOptions;
     requireSeconds('interval', interval);
     if (policy !== null && policy !== POLICY_SYNCHRONIZED && policy !== POLICY_SINGLETON && policy !== POLICY_PASS_LAST)

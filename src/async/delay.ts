@@ -13,7 +13,7 @@ import { internals, requireSeconds, timerEntry } from './support.js';
  * it removes its timer.
  * @param seconds - how long, in seconds (0 = the next loop iteration).
  * @returns the InProgress.
- * @throws TypeError when `seconds` is not a finite number >= 0.
+ * @throws TypeError when `seconds` is not a finite number >= 0; RangeError above 2**32 - 1.
  * @example
  * await kaa.delay(0.5);
  * // in a coroutine: yield kaa.delay(1);

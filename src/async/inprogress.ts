@@ -27,6 +27,7 @@
  */
 import { now } from '../notifier/clock.js';
 import { creationStack } from '../notifier/debug.js';
+import { checkOptionsObject } from '../notifier/check.js';
 import { InProgressAborted, SystemExit, TimeoutException, describeValue } from '../notifier/errors.js';
 import { logException } from '../notifier/log.js';
 import { atIterationEnd, main } from '../notifier/loop.js';
@@ -131,12 +132,7 @@ export class InProgress<T = unknown> implements PromiseLike<T> {
      * @throws TypeError when an option has the wrong type.
      */
     constructor(options: InProgressOptions = {}) {
-        if (options === null || typeof options !== 'object')
-            throw new TypeError(`InProgress: \`options\` must be an object (got ${describeValue(options)})`);
-        for (const key of Object.keys(options)) {
-            if (key !== 'abortable' && key !== 'name')
-                throw new TypeError(`InProgress: unknown option \`${key}\` (expected abortable, name)`);
-        }
+        checkOptionsObject('InProgress', options, ['abortable', 'name']);
         const { abortable = true, name = null } = options;
         if (typeof abortable !== 'boolean')
             throw new TypeError(`InProgress: \`abortable\` must be a boolean (got ${describeValue(abortable)})`);
@@ -355,18 +351,13 @@ export class InProgress<T = unknown> implements PromiseLike<T> {
      * @param seconds - how long to wait.
      * @param options - `{abort = false}`.
      * @returns the new InProgress.
-     * @throws TypeError when `seconds` is not a finite number >= 0.
+     * @throws TypeError when `seconds` is not a finite number >= 0 or an option is unknown; RangeError above 2**32 - 1 s.
      * @example
      * const data = await socket.read().timeout(5, { abort: true });
      */
     timeout(seconds: number, options: TimeoutOptions = {}): InProgress<T> {
         requireSeconds('seconds', seconds);
-        if (options === null || typeof options !== 'object')
-            throw new TypeError(`timeout(): \`options\` must be an object (got ${describeValue(options)})`);
-        for (const key of Object.keys(options)) {
-            if (key !== 'abort')
-                throw new TypeError(`timeout(): unknown option \`${key}\` (expected abort)`);
-        }
+        checkOptionsObject('timeout()', options, ['abort']);
         const mirror = newInProgress<T>({ name: `${this.#name ?? 'InProgress'}.timeout(${seconds})` });
         mirror.progress = this.progress;
         return mirrorWithTimeout(this, seconds, options?.abort === true, mirror);

@@ -10,6 +10,7 @@
  * @module
  */
 import { preciseNow as now } from '../notifier/clock.js';
+import { checkRange } from '../notifier/check.js';
 import { describeValue } from '../notifier/errors.js';
 import { Signal, Signals } from '../notifier/signals.js';
 
@@ -151,13 +152,14 @@ export class InProgressStatus {
      * while `max` is unknown.
      * @param width - the length of the bar, brackets included. @default 70
      * @returns the bar.
-     * @throws TypeError when `width` is not an integer >= 3.
+     * @throws TypeError when `width` is not an integer >= 3; RangeError above 65536.
      * @example
      * print(status.getProgressbar(12)); // [====>     ]
      */
     getProgressbar(width = 70): string {
         if (!Number.isInteger(width) || width < 3)
             throw new TypeError(`getProgressbar(): \`width\` must be an integer >= 3 (got ${describeValue(width)})`);
+        checkRange('getProgressbar()', 'width', width, 3, 65536);
         const inner = width - 2;
         if (this.#max <= 0)
             return `[${' '.repeat(inner)}]`;

@@ -6,8 +6,9 @@
  * InProgress class fills `internals` in when it is defined.
  * @module
  */
+import { checkSeconds } from '../notifier/check.js';
 import { now } from '../notifier/clock.js';
-import { SystemExit, describeValue, type InProgressAborted } from '../notifier/errors.js';
+import { SystemExit, type InProgressAborted } from '../notifier/errors.js';
 import { logException } from '../notifier/log.js';
 import { reportException } from '../notifier/sources.js';
 import type { ScheduledEntry } from '../notifier/scheduler.js';
@@ -63,17 +64,14 @@ export function isThenable(value: unknown): value is PromiseLike<unknown> {
 }
 
 /**
- * Throws a `TypeError` unless `value` is a finite number of seconds >= 0.
+ * Throws unless `value` is a number of seconds from 0 to 2**32 - 1 (see notifier/check.ts).
  * @param name - the argument's name for the message.
  * @param value - what was passed.
- * @throws TypeError `` `seconds` must be a finite number >= 0 (got -1) ``.
+ * @throws TypeError `` `seconds` must be a finite number >= 0 (got -1) ``; RangeError above 2**32 - 1.
  * @example
  * requireSeconds('timeout', timeout);
  */
-export function requireSeconds(name: string, value: unknown): asserts value is number {
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
-        throw new TypeError(`\`${name}\` must be a finite number >= 0 (got ${describeValue(value)})`);
-}
+export const requireSeconds: (name: string, value: unknown) => asserts value is number = checkSeconds;
 
 /**
  * A scheduler entry that calls `fire` after `seconds` (once added to a scheduler).

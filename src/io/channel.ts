@@ -29,7 +29,7 @@ import { InProgress } from '../async/inprogress.js';
 import { describeValue } from '../notifier/errors.js';
 import { Signal, Signals, type SignalMap } from '../notifier/signals.js';
 import { IO_READ, IO_WRITE } from './monitor.js';
-import { parseOptions, positiveInteger, toBytes, type CloseOptions, type IOChannelOptions, type WriteData } from './options.js';
+import { parseCloseOptions, parseOptions, positiveInteger, toBytes, type CloseOptions, type IOChannelOptions, type WriteData } from './options.js';
 import { ChannelReader } from './reader.js';
 import { openTransport, type ChannelSource } from './source.js';
 import type { Transport } from './transport.js';
@@ -84,7 +84,7 @@ export class IOChannel<Line extends string | Uint8Array = string,
      * @param source - an fd, an object with `fileno()`, a Gio stream, or
      *   nothing (call `wrap()` later).
      * @param options - `{mode, chunkSize, delimiter, queueSize, maxLineLength, encoding, closeFd}`.
-     * @throws TypeError naming a bad option or source; Error for a closed fd.
+     * @throws TypeError naming a bad or unknown option or a bad source; RangeError for a size or fd beyond its maximum; Error for a closed fd.
      */
     constructor(source?: ChannelSource | null, options: IOChannelOptions = {}) {
         const { mode, encoding, closeFd, chunkSize, queueSize, delimiters, maxLineLength } = parseOptions(options);
@@ -144,7 +144,7 @@ export class IOChannel<Line extends string | Uint8Array = string,
      * The limit of each queue, in bytes (settable; a read queue above a new,
      * smaller limit just stops reading until it is taken).
      * @default 1048576
-     * @throws TypeError (on set) unless an integer > 0.
+     * @throws TypeError (on set) unless an integer > 0; RangeError above 2**53 - 1.
      */
     get queueSize(): number {
         return this.#reader.queueSize;
@@ -246,9 +246,7 @@ export class IOChannel<Line extends string | Uint8Array = string,
      * await channel.close();
      */
     close(options: CloseOptions = {}): InProgress<void> {
-        if (options === null || typeof options !== 'object')
-            throw new TypeError(`IOChannel.close(): \`options\` must be an object (got ${describeValue(options)})`);
-        const { immediate = false, expected = true } = options;
+        const { immediate, expected } = parseCloseOptions(options);
         const ip = new InProgress<void>({ name: 'IOChannel.close()' });
         if (this.#transport === null)
             return ip.finish(undefined);
@@ -266,11 +264,13 @@ export class IOChannel<Line extends string | Uint8Array = string,
      * @param source - an fd, an object with `fileno()`, or a Gio stream.
      * @param mode - `IO_READ`, `IO_WRITE` or both (for an fd); default: the constructor's.
      * @returns this channel.
-     * @throws TypeError naming a bad source; Error for a closed fd.
+     * @throws TypeError naming a bad source or mode; RangeError for an fd above 2**31 - 1; Error for a closed fd.
      * @example
      * channel.wrap(proc.get_stdout_pipe());
      */
     wrap(source: ChannelSource, mode?: number): this {
+        if (mode !== undefined && mode !== IO_READ && mode !== IO_WRITE && mode !== (IO_READ | IO_WRITE))
+            throw new TypeError(`IOChannel.wrap(): \`mode\` must be IO_READ, IO_WRITE or both (got ${describeValue(mode)})`);
         const transport = openTransport(source, mode ?? this.#mode ?? (IO_READ | IO_WRITE), this.#closeFd, 'IOChannel.wrap()');
         if (this.#transport)
             this.#close(true, null);

@@ -99,7 +99,7 @@ export class IOMonitor<Args extends unknown[] = unknown[]> {
      * condition again is a no-op.
      * @param fd - a file descriptor, or an object with `fileno()`.
      * @param condition - `IO_READ` (default), `IO_WRITE`, or both.
-     * @throws TypeError for a non-integer or negative fd or a bad condition;
+     * @throws TypeError for a non-integer or negative fd or a bad condition; RangeError for an fd above 2**31 - 1;
      *   Error when `fd` is not open, or when the monitor is already
      *   registered for another fd or condition (unregister first).
      * @example

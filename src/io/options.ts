@@ -4,6 +4,7 @@
  * @module
  */
 import GLib from 'gi://GLib';
+import { checkOptionsObject, checkRange } from '../notifier/check.js';
 import { describeValue } from '../notifier/errors.js';
 import { IO_READ, IO_WRITE } from './monitor.js';
 import { compileDelimiter, type Delimiter } from './read-queue.js';
@@ -47,12 +48,23 @@ export type WriteData = string | Uint8Array | GLib.Bytes;
 
 const encoder = new TextEncoder();
 
-/** A positive integer option, or `fallback` when undefined. @internal */
-export function positiveInteger(name: string, value: unknown, fallback: number): number {
+/** The largest `chunkSize`: 64 MiB (each read allocates a buffer of this size). */
+export const MAX_CHUNK_SIZE = 64 * 1024 * 1024;
+
+/** The options the constructor reads. @internal */
+export const CHANNEL_OPTIONS = ['mode', 'chunkSize', 'delimiter', 'queueSize', 'maxLineLength', 'encoding', 'closeFd'] as const;
+
+/**
+ * A positive integer option up to `max` (a byte count: 2**53 - 1), or `fallback` when undefined.
+ * @throws TypeError for a non-integer or one <= 0; RangeError above `max`.
+ * @internal
+ */
+export function positiveInteger(name: string, value: unknown, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
     if (value === undefined)
         return fallback;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0)
+    if (typeof value !== 'number' || !(value > 0) || (value <= max && !Number.isInteger(value)))
         throw new TypeError(`IOChannel: \`${name}\` must be an integer > 0 (got ${describeValue(value)})`);
+    checkRange('IOChannel', name, value, 1, max);
     return value;
 }
 
@@ -79,13 +91,27 @@ export interface ParsedOptions {
 }
 
 /**
+ * Checks the options of `close()`.
+ * @throws TypeError naming a bad option and its value.
+ * @internal
+ */
+export function parseCloseOptions(options: CloseOptions): Required<CloseOptions> {
+    checkOptionsObject('IOChannel.close()', options, ['immediate', 'expected']);
+    const { immediate = false, expected = true } = options;
+    for (const [name, value] of [['immediate', immediate], ['expected', expected]] as const) {
+        if (typeof value !== 'boolean')
+            throw new TypeError(`IOChannel.close(): \`${name}\` must be a boolean (got ${describeValue(value)})`);
+    }
+    return { immediate, expected };
+}
+
+/**
  * Checks the constructor's options.
  * @throws TypeError naming a bad option and its value.
  * @internal
  */
 export function parseOptions(options: IOChannelOptions): ParsedOptions {
-    if (options === null || typeof options !== 'object')
-        throw new TypeError(`IOChannel: \`options\` must be an object (got ${describeValue(options)})`);
+    checkOptionsObject('IOChannel', options, CHANNEL_OPTIONS);
     const { mode, encoding = 'utf-8', closeFd = true } = options;
     if (mode !== undefined && mode !== IO_READ && mode !== IO_WRITE && mode !== (IO_READ | IO_WRITE))
         throw new TypeError(`IOChannel: \`mode\` must be IO_READ, IO_WRITE or both (got ${describeValue(mode)})`);
@@ -95,7 +121,7 @@ export function parseOptions(options: IOChannelOptions): ParsedOptions {
         throw new TypeError(`IOChannel: \`closeFd\` must be a boolean (got ${describeValue(closeFd)})`);
     return {
         mode, encoding, closeFd,
-        chunkSize: positiveInteger('chunkSize', options.chunkSize, 65536),
+        chunkSize: positiveInteger('chunkSize', options.chunkSize, 65536, MAX_CHUNK_SIZE),
         queueSize: positiveInteger('queueSize', options.queueSize, 1024 * 1024),
         delimiters: compileDelimiter(options.delimiter ?? '\n', 'IOChannel'),
         maxLineLength: positiveInteger('maxLineLength', options.maxLineLength, 1024 * 1024),

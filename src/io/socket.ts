@@ -20,6 +20,7 @@
 import GLib from 'gi://GLib';
 import Gio from 'gi://Gio';
 import { InProgress, onAbort } from '../async/inprogress.js';
+import { MAX_INT, MAX_SECONDS, checkOptionsObject, checkRange } from '../notifier/check.js';
 import { SocketError, describeValue } from '../notifier/errors.js';
 import { reportException } from '../notifier/sources.js';
 import { AcceptBackoff } from './accept.js';
@@ -39,6 +40,12 @@ export interface SocketOptions extends Omit<IOChannelOptions, 'mode'> {
     /** Accept clients as they come (emitting `newClient`); else only for `accept()` calls. @default true */
     autoAccept?: boolean;
 }
+
+/** The options the constructor reads. */
+const SOCKET_OPTIONS = ['chunkSize', 'delimiter', 'queueSize', 'maxLineLength', 'encoding', 'closeFd', 'autoAccept'];
+
+/** The options `startTls()` reads. */
+const TLS_OPTIONS = ['server', 'serverName', 'verify', 'ca', 'certificate', 'key', 'timeout'];
 
 /** The signals of a Socket: the IOChannel's, `newClient(client)` and `newClientConnecting()`. */
 export interface SocketSignalMap<Line extends string | Uint8Array = string> extends IOChannelSignalMap<Line> {
@@ -91,12 +98,12 @@ export class Socket<Line extends string | Uint8Array = string> extends IOChannel
     /**
      * @param options - the IOChannel options (`chunkSize`, `delimiter`,
      *   `queueSize`, `encoding`) for this socket and its clients, and `autoAccept`.
-     * @throws TypeError naming a bad option.
+     * @throws TypeError naming a bad or unknown option; RangeError for a size beyond its maximum.
      */
     constructor(options: SocketOptions = {}) {
-        if (options === null || typeof options !== 'object' || Array.isArray(options))
-            throw new TypeError(`Socket: \`options\` must be an object (got ${describeValue(options)})`);
-        super(null, { ...options, mode: undefined });
+        checkOptionsObject('Socket', options, SOCKET_OPTIONS);
+        const { autoAccept: _, ...channelOptions } = options;
+        super(null, channelOptions);
         this.autoAccept = options.autoAccept ?? true;
         this.#options = { ...options };
     }
@@ -202,7 +209,7 @@ export class Socket<Line extends string | Uint8Array = string> extends IOChannel
      * for this machine only.
      * @param address - a port, `'host:port'`, `'[v6]:port'` or a Unix path.
      * @param options - `{backlog = system maximum, mode = 0o600}`.
-     * @throws TypeError for a bad address or option; SocketError when the
+     * @throws TypeError for a bad address or a bad or unknown option; RangeError for a `backlog` above 2**31 - 1; SocketError when the
      *   address cannot be used (in use, a live Unix socket, permissions …)
      *   or the socket is already connected or listening.
      * @example
@@ -211,9 +218,11 @@ export class Socket<Line extends string | Uint8Array = string> extends IOChannel
      */
     listen(address: Address, options: ListenOptions = {}): void {
         const target = parseAddress(address, 'Socket.listen()');
+        checkOptionsObject('Socket.listen()', options, ['backlog', 'mode']);
         const { backlog = defaultBacklog(), mode = 0o600 } = options ?? {};
         if (!Number.isInteger(backlog) || backlog < 1)
             throw new TypeError(`Socket.listen(): \`backlog\` must be an integer >= 1 (got ${describeValue(backlog)})`);
+        checkRange('Socket.listen()', 'backlog', backlog, 1, MAX_INT);
         if (!Number.isInteger(mode) || mode < 0 || mode > 0o777)
             throw new TypeError(`Socket.listen(): \`mode\` must be permissions from 0 to 0o777 (got ${describeValue(mode)})`);
         this.#checkIdle('listen()');
@@ -281,12 +290,14 @@ export class Socket<Line extends string | Uint8Array = string> extends IOChannel
      * await socket.startTls({ serverName: 'example.com' });
      */
     startTls(options: TlsOptions = {}): InProgress<void> {
+        checkOptionsObject('Socket.startTls()', options, TLS_OPTIONS);
+        const timeout = tlsTimeout(options);
+        checkRange('Socket.startTls()', 'timeout', timeout, 0, MAX_SECONDS, ' seconds');
         const base = this.#connection;
         if (!base || !super.alive)
             throw new SocketError('Socket.startTls(): the socket is not connected');
         if (this.#tls)
             throw new SocketError('Socket.startTls(): TLS was already started');
-        const timeout = tlsTimeout(options);
         const setup = tlsConnection(base, options, this.#target);
         const { tls, cleanup } = setup;
         this.#tls = tls;

@@ -25,6 +25,7 @@
 import GLib from 'gi://GLib';
 import GObject from 'gi://GObject';
 import Gio from 'gi://Gio';
+import { MAX_INT, checkRange } from '../notifier/check.js';
 import { describeValue } from '../notifier/errors.js';
 import { logException } from '../notifier/log.js';
 import { addIterationCheck } from '../notifier/loop.js';
@@ -139,7 +140,7 @@ export class FdWatch {
  * @param value - what the caller passed.
  * @param what - the caller, for the message (`'IOMonitor.register()'`).
  * @returns the file descriptor.
- * @throws TypeError for anything else, naming the value.
+ * @throws TypeError for anything else, naming the value; RangeError above 2**31 - 1 (a C int).
  * @internal
  */
 export function toFd(value: unknown, what: string): number {
@@ -151,6 +152,7 @@ export function toFd(value: unknown, what: string): number {
         throw new TypeError(`${what}: \`fd\` must be a file descriptor (an integer >= 0, or an object with a fileno() ` +
             `method returning one) (got ${describeValue(value)}${hasFileno ? ` whose fileno() returned ${describeValue(fd)}` : ''})`);
     }
+    checkRange(what, 'fd', fd, 0, MAX_INT);
     return fd;
 }
 

@@ -205,7 +205,8 @@ export class WeakCallable<T extends object = object, R = unknown> extends Callab
     constructor(target: T, method: WeakMethod<T, R>, ...args: unknown[]) {
         if ((typeof target !== 'object' && typeof target !== 'function') || target === null)
             throw new TypeError(`\`target\` must be an object (got ${describeValue(target)})`);
-        if (typeof method !== 'function' && typeof (target as Record<PropertyKey, unknown>)[method] !== 'function') {
+        if (typeof method !== 'function' && ((typeof method !== 'string' && typeof method !== 'symbol') ||
+            typeof (target as Record<PropertyKey, unknown>)[method] !== 'function')) {
             throw new TypeError('`method` must be a function or the name of a method of `target` ' +
                 `(got ${describeValue(method)})`);
         }

@@ -19,6 +19,7 @@
 import GLib from 'gi://GLib';
 import type Gio from 'gi://Gio';
 import system from 'system';
+import { MAX_SECONDS, checkOptionsObject, checkRange } from './check.js';
 import { now } from './clock.js';
 import { describeValue } from './errors.js';
 import { drainPromiseJobs } from './jobs.js';
@@ -376,12 +377,7 @@ function endHostRun(): void {
 function init(backend: BackendName = 'generic', options: InitOptions = {}): void {
     if (!(backend in backends))
         throw new TypeError(`kaa.main.init(): unknown backend ${describeValue(backend)} (expected 'generic', 'gtk' or 'thread')`);
-    if (options === null || typeof options !== 'object')
-        throw new TypeError(`kaa.main.init(): \`options\` must be an object (got ${describeValue(options)})`);
-    for (const key of Object.keys(options)) {
-        if (key !== 'reset' && key !== 'handler' && key !== 'shutdown' && key !== 'sigint')
-            throw new TypeError(`kaa.main.init(): unknown option \`${key}\` (expected reset, handler, shutdown, sigint)`);
-    }
+    checkOptionsObject('kaa.main.init()', options, ['reset', 'handler', 'shutdown', 'sigint']);
     if (options.sigint !== undefined && backend !== 'thread')
         throw new TypeError(`kaa.main.init('${backend}'): \`sigint\` is an option of the 'thread' backend; use run({sigint})`);
     if (state.backend && state.backend !== backend)
@@ -402,18 +398,13 @@ function init(backend: BackendName = 'generic', options: InitOptions = {}): void
  * Runs the main loop until `stop()`, SIGINT/SIGTERM, a `SystemExit` thrown in
  * a callback, or an unhandled callback exception (rethrown after shutdown).
  * @returns the exit status: 0 after `stop()`, a `SystemExit`'s code, 128+signo after a signal.
- * @throws Error if already running, or if called inside a promise continuation (use `runAsync()`).
+ * @throws TypeError for a bad option; Error if already running, or if called inside a promise continuation (use `runAsync()`).
  * @example
  * new kaa.OneShotTimer(() => kaa.main.stop()).start(1);
  * const status = kaa.main.run();
  */
 function run(options: RunOptions = {}): number {
-    if (options === null || typeof options !== 'object')
-        throw new TypeError(`kaa.main.run(): \`options\` must be an object (got ${describeValue(options)})`);
-    for (const key of Object.keys(options)) {
-        if (!['threaded', 'application', 'argv', 'sigint'].includes(key))
-            throw new TypeError(`kaa.main.run(): unknown option \`${key}\` (expected threaded, application, argv, sigint)`);
-    }
+    checkRunOptions('kaa.main.run()', options);
     if (state.running)
         throw new Error('kaa.main.run(): the main loop is already running');
     if (options.threaded)
@@ -421,6 +412,20 @@ function run(options: RunOptions = {}): number {
     if (options.application)
         return runApplication(options.application, options);
     return runBlocking(options);
+}
+
+/** Checks the options of `run()`/`runAsync()`: their names and types. */
+function checkRunOptions(what: string, options: RunOptions): void {
+    checkOptionsObject(what, options, ['threaded', 'application', 'argv', 'sigint']);
+    const { threaded = false, sigint = true, application, argv } = options;
+    for (const [name, value] of [['threaded', threaded], ['sigint', sigint]] as const) {
+        if (typeof value !== 'boolean')
+            throw new TypeError(`${what}: \`${name}\` must be a boolean (got ${describeValue(value)})`);
+    }
+    if (application !== undefined && application !== null && typeof (application as { run?: unknown }).run !== 'function')
+        throw new TypeError(`${what}: \`application\` must be a Gio.Application (got ${describeValue(application)})`);
+    if (argv !== undefined && !(Array.isArray(argv) && argv.every(a => typeof a === 'string')))
+        throw new TypeError(`${what}: \`argv\` must be an array of strings (got ${describeValue(argv)})`);
 }
 
 /**
@@ -431,6 +436,7 @@ function run(options: RunOptions = {}): number {
  * const status = await kaa.main.runAsync();
  */
 function runAsync(options: RunOptions = {}): Promise<number> {
+    checkRunOptions('kaa.main.runAsync()', options);
     return new Promise((resolve, reject) => {
         addIdle(() => {
             try {
@@ -455,7 +461,8 @@ function stop(): void {
 /**
  * Iterates the loop while `condition()` is true (or the boolean is true),
  * until `timeout` seconds pass, or until the main loop stops. Re-entrant.
- * @throws an unhandled exception raised by a callback during the loop.
+ * @throws TypeError/RangeError for a `timeout` that is not `Infinity` or 0 to 2**32 - 1 seconds;
+ *   an unhandled exception raised by a callback during the loop.
  * @example
  * kaa.main.loop(() => !done, 5);
  */
@@ -464,6 +471,8 @@ function loop(condition: (() => unknown) | boolean, timeout?: number): void {
         throw new TypeError(`kaa.main.loop(): \`condition\` must be a function or a boolean (got ${describeValue(condition)})`);
     if (timeout !== undefined && timeout !== null && !(typeof timeout === 'number' && timeout >= 0))
         throw new TypeError(`kaa.main.loop(): \`timeout\` must be a number >= 0 (got ${describeValue(timeout)})`);
+    if (timeout !== undefined && timeout !== null && timeout !== Infinity)
+        checkRange('kaa.main.loop()', 'timeout', timeout, 0, MAX_SECONDS, ' seconds, or Infinity');
     const test = typeof condition === 'function' ? condition : () => condition;
     if (!test())
         return;
@@ -516,10 +525,12 @@ function step(): void {
 /**
  * Stops the loop, runs the shutdown sequence, emits `exit(code)` and ends the
  * process with `code`.
+ * @throws TypeError for a non-integer `code`; RangeError outside 0 to 255 (a status would be truncated).
  */
 function exit(code = 0): never {
     if (!Number.isInteger(code))
         throw new TypeError(`kaa.main.exit(): \`code\` must be an integer (got ${describeValue(code)})`);
+    checkRange('kaa.main.exit()', 'code', code, 0, 255);
     state.requestStop(code);
     shutdown();
     try {

@@ -20,7 +20,11 @@
  * reactions and GLib polled, so a burst of timers never starves IO or
  * promise reactions.
  *
- * Three facts this file handles:
+ * Four facts this file handles:
+ * - A GLib timeout holds its delay in a `guint` of milliseconds (49 days):
+ *   the source is armed for at most {@link MAX_AIM_SECONDS} and, when it
+ *   fires before the earliest deadline, fires nothing and is re-aimed, so a
+ *   timer of any length (a 30-day timer, say) works and never fires early.
  * - GLib never re-dispatches a source that is dispatching, so a nested loop
  *   started from a timer callback would see no timers: {@link Scheduler.nestedLoop}
  *   arms a fresh source for it.
@@ -51,6 +55,9 @@ export interface ScheduledEntry {
     bucket?: Bucket | null;
 }
 
+/** The longest delay the GLib source is armed with: 2**31 - 1 ms (about 24.8 days). */
+export const MAX_AIM_SECONDS = 2147483.647;
+
 /** How long one dispatch may keep firing before other sources get their turn. */
 export const SLICE_SECONDS = 0.002;
 
@@ -58,6 +65,7 @@ export const SLICE_SECONDS = 0.002;
 export class Scheduler {
     readonly #wheel = new TimerWheel(now);
     readonly #coarse: boolean;
+    readonly #maxAim: number;
     #seq = 0;
     #sourceId = 0;
     /** The deadline the source is aimed at (Infinity when none). */
@@ -73,9 +81,13 @@ export class Scheduler {
     /** Time slices are real time, whatever clock the deadlines are on. */
     readonly #cut = () => systemNow() > this.#sliceEnd;
 
-    /** @param coarse - use whole-second GLib timeouts (grouped by GLib to save power). */
-    constructor(coarse = false) {
+    /**
+     * @param coarse - use whole-second GLib timeouts (grouped by GLib to save power).
+     * @param maxAim - the longest delay, in seconds, the GLib source is armed with (tests shorten it).
+     */
+    constructor(coarse = false, maxAim = MAX_AIM_SECONDS) {
         this.#coarse = coarse;
+        this.#maxAim = maxAim;
         onClockMoved(() => {
             this.#wheel.rebase(now());
             if (!this.#dispatchingId && this.#wheel.size)
@@ -91,6 +103,11 @@ export class Scheduler {
     /** The id of the GLib source behind the wheel (0 when none); for diagnostics and tests. */
     get sourceId(): number {
         return this.#sourceId;
+    }
+
+    /** The delay the GLib source was last armed with (ms; whole seconds when coarse), or -1; for diagnostics and tests. */
+    get armedDelay(): number {
+        return this.#sourceId ? this.#interval : -1;
     }
 
     /** The earliest deadline, or Infinity. */
@@ -166,12 +183,17 @@ export class Scheduler {
         if (ms === null)
             return; // an injected clock that has not reached it: it says when it moves
         if (this.#coarse && !isClockInjected()) {
-            this.#interval = Math.max(1, Math.ceil(ms / 1000));
+            this.#interval = Math.max(1, Math.ceil(Math.min(ms / 1000, this.#maxAim)));
             this.#sourceId = addTimeoutSeconds(this.#interval, this.#onTimeout, GLib.PRIORITY_DEFAULT, 'timers-coarse');
         } else {
-            this.#interval = ms;
-            this.#sourceId = addTimeout(ms, this.#onTimeout, GLib.PRIORITY_DEFAULT, 'timers');
+            this.#interval = Math.min(ms, this.#maxAimMs);
+            this.#sourceId = addTimeout(this.#interval, this.#onTimeout, GLib.PRIORITY_DEFAULT, 'timers');
         }
+    }
+
+    /** {@link MAX_AIM_SECONDS} (or the constructor's `maxAim`) in whole ms. */
+    get #maxAimMs(): number {
+        return Math.floor(this.#maxAim * 1000);
     }
 
     #disarm(): void {
@@ -205,12 +227,14 @@ export class Scheduler {
         }
         // Measured from the dispatch start (one clock read per dispatch). A
         // deadline a few µs later keeps the 0 ms source: fireDue re-checks
-        // with the clock, so nothing fires early.
+        // with the clock, so nothing fires early. The delay is capped at
+        // maxAim: a source that fires before the deadline fires nothing and
+        // comes back here.
         const deadline = cut ? t : this.#wheel.earliest();
         let interval = msUntil(deadline, t);
         if (interval !== null && !isClockInjected()) {
-            interval = this.#coarse ? Math.max(1, Math.ceil(interval / 1000)) :
-                Math.max(0, Math.round((deadline - t) * 1000));
+            interval = this.#coarse ? Math.max(1, Math.ceil(Math.min(interval / 1000, this.#maxAim))) :
+                Math.min(Math.max(0, Math.round((deadline - t) * 1000)), this.#maxAimMs);
         }
         if (interval === this.#interval) {
             this.#aimedAt = deadline;

@@ -9,6 +9,7 @@
  * `keys`, `values`, ...) or of `Object.prototype`.
  * @module
  */
+import { isPlainObject } from './check.js';
 import { describeValue } from './errors.js';
 import { Signal } from './signal.js';
 import { combineSignals, type CombinatorOptions, type SignalInProgress } from './signal-inprogress.js';
@@ -36,11 +37,11 @@ class SignalsBase<M extends SignalMap<M>> {
             if (typeof item === 'string')
                 this.#add(item, new Signal());
             else if (typeof item === 'object' && item !== null && Symbol.iterator in item)
-                for (const [name, signal] of item) this.#add(name, signal);
-            else if (typeof item === 'object' && item !== null)
+                for (const pair of item as Iterable<unknown>) this.#addPair(item, pair);
+            else if (isPlainObject(item))
                 Object.entries(item).forEach(([name, signal]) => this.#add(name, signal));
             else
-                throw new TypeError(`\`items\` must be signal names or objects of Signals (got ${describeValue(item)})`);
+                throw new TypeError(`\`items\` must be signal names, objects of Signals or [name, Signal] pairs (got ${describeValue(item)})`);
         }
     }
 
@@ -110,7 +111,16 @@ class SignalsBase<M extends SignalMap<M>> {
         yield* [...this.#signals] as unknown as [keyof M & string, Signal<M[keyof M]>][];
     }
 
-    #add(name: string, signal: unknown): void {
+    /** Adds one `[name, signal]` entry of the iterable `item`. */
+    #addPair(item: object, pair: unknown): void {
+        if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'string') {
+            throw new TypeError('`items` must be signal names, objects of Signals or [name, Signal] pairs ' +
+                `(got ${describeValue(item)} holding ${describeValue(pair)})`);
+        }
+        this.#add(pair[0], pair[1]);
+    }
+
+        #add(name: string, signal: unknown): void {
         if (!(signal instanceof Signal))
             throw new TypeError(`signal \`${name}\` must be a Signal (got ${describeValue(signal)})`);
         if (this.#signals.has(name))

@@ -22,6 +22,7 @@
  * @module
  */
 import GLib from 'gi://GLib';
+import { MAX_INT, checkRange } from '../notifier/check.js';
 import { describeValue } from '../notifier/errors.js';
 import { addIterationCheck } from '../notifier/loop.js';
 import { addChildWatch, forgetSource, removeSource, sourceExists } from '../notifier/sources.js';
@@ -86,7 +87,7 @@ function release(w: Watch): void {
  * InProgress removes the watch (the child is then no longer reaped by kaa).
  * @param pid - the child's process id.
  * @returns an InProgress of the exit code.
- * @throws TypeError when `pid` is not a positive integer.
+ * @throws TypeError when `pid` is not a positive integer; RangeError above 2**31 - 1.
  * @example
  * const [, pid] = GLib.spawn_async(null, ['sleep', '1'], null,
  *     GLib.SpawnFlags.SEARCH_PATH | GLib.SpawnFlags.DO_NOT_REAP_CHILD, null);
@@ -95,6 +96,7 @@ function release(w: Watch): void {
 export function watchChild(pid: number): InProgress<number> {
     if (!Number.isInteger(pid) || pid <= 0)
         throw new TypeError(`watchChild(): \`pid\` must be a positive integer (got ${describeValue(pid)})`);
+    checkRange('watchChild()', 'pid', pid, 1, MAX_INT);
     const ip = new InProgress<number>({ name: `watchChild(${pid})` });
     const watch: Watch = { pid, ip, sourceId: 0, called: false };
     watch.sourceId = addChildWatch(pid, status => {

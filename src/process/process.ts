@@ -17,6 +17,7 @@
  */
 import type Gio from 'gi://Gio';
 import type GLib from 'gi://GLib';
+import { MAX_INT, checkOptionsObject, checkRange } from '../notifier/check.js';
 import { describeValue } from '../notifier/errors.js';
 import { InProgress, onAbort } from '../async/inprogress.js';
 import type { IOChannel } from '../io/index.js';
@@ -92,12 +93,7 @@ export class Process {
      * @throws TypeError on a bad command or option (`shell: true` needs a string command).
      */
     constructor(cmd: string | readonly string[], options: ProcessOptions = {}) {
-        if (options === null || typeof options !== 'object')
-            throw new TypeError(`Process: \`options\` must be an object (got ${describeValue(options)})`);
-        for (const key in options) {
-            if (!OPTIONS.includes(key))
-                throw new TypeError(`Process: unknown option \`${key}\` (expected ${OPTIONS.join(', ')})`);
-        }
+        checkOptionsObject('Process', options, OPTIONS);
         const { shell = false, cwd = null, env = null, dumpfile = null, stopCommand = null, delimiter = '\n', processGroup = true } = options;
         this.#command = checkCommand(cmd, shell, cwd, env, processGroup);
         requireStopCommand('stopCommand', stopCommand);
@@ -253,13 +249,14 @@ export class Process {
      * worker thread, which also reaps: never to a reaped pid's successor).
      * Does nothing when no child runs.
      * @param signo - the signal number (`1` SIGHUP, `10` SIGUSR1 …).
-     * @throws TypeError when `signo` is not a positive integer.
+     * @throws TypeError when `signo` is not a positive integer; RangeError above 2**31 - 1.
      * @example
      * daemon.sendSignal(1); // SIGHUP: reload
      */
     sendSignal(signo: number): void {
         if (!Number.isInteger(signo) || signo <= 0)
             throw new TypeError(`Process.sendSignal(): \`signo\` must be a positive integer (got ${describeValue(signo)})`);
+        checkRange('Process.sendSignal()', 'signo', signo, 1, MAX_INT);
         const run = this.#run;
         if (run !== null && !run.reaped)
             run.subprocess.send_signal(signo);

@@ -16,6 +16,7 @@
  * are entries in the notifier's timer heap, not GLib sources.
  * @module
  */
+import { checkOptionsObject } from '../notifier/check.js';
 import { describeValue } from '../notifier/errors.js';
 import { logException } from '../notifier/log.js';
 import { scheduler, type ScheduledEntry } from '../notifier/scheduler.js';
@@ -63,12 +64,7 @@ export interface StopTarget {
  * const { cmd, wait } = checkStopOptions({ wait: 1 }, null);
  */
 export function checkStopOptions<P>(options: StopOptions<P>, fallback: StopCommand<P> | null): { cmd: StopCommand<P> | null; wait: number } {
-    if (options === null || typeof options !== 'object')
-        throw new TypeError(`Process.stop(): \`options\` must be an object (got ${describeValue(options)})`);
-    for (const key of Object.keys(options)) {
-        if (key !== 'cmd' && key !== 'wait')
-            throw new TypeError(`Process.stop(): unknown option \`${key}\` (expected cmd, wait)`);
-    }
+    checkOptionsObject('Process.stop()', options, ['cmd', 'wait']);
     const { cmd = fallback, wait = 3 } = options;
     requireStopCommand('cmd', cmd);
     requireSeconds('wait', wait);

@@ -24,6 +24,7 @@
  */
 import GLib from 'gi://GLib';
 import { requireFunction } from '../notifier/callable.js';
+import { isPlainObject } from '../notifier/check.js';
 import { now, wallNow } from '../notifier/clock.js';
 import { creationStack, printCreationStack } from '../notifier/debug.js';
 import { describeValue } from '../notifier/errors.js';
@@ -106,7 +107,7 @@ function zoneOf(value: unknown): GLib.TimeZone | null {
 
 /** Validates a spec into sorted, de-duplicated lists. */
 function parseSpec(spec: AtTimerSpec): Schedule {
-    if (spec === null || typeof spec !== 'object' || Array.isArray(spec))
+    if (!isPlainObject(spec))
         throw new TypeError(`the AtTimer spec must be an object like {hours, minutes, seconds} (got ${describeValue(spec)})`);
     for (const key of Object.keys(spec)) {
         if (!KEYS.has(key))

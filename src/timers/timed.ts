@@ -8,6 +8,7 @@
  * never cancel each other's timers.
  * @module
  */
+import { checkOptionsObject } from '../notifier/check.js';
 import { describeValue } from '../notifier/errors.js';
 import { Timer, WeakTimer, checkSeconds } from './timer.js';
 
@@ -66,12 +67,7 @@ const POLICIES: readonly string[] = [POLICY_MANY, POLICY_ONCE, POLICY_RESTART];
 type AnyTimerClass = new (...args: unknown[]) => Timer<unknown[]>;
 
 function checkOptions(options: TimedOptions): { timerClass: AnyTimerClass; policy: TimedPolicy; weak: boolean } {
-    if (options === null || typeof options !== 'object')
-        throw new TypeError(`\`options\` must be an object (got ${describeValue(options)})`);
-    for (const key of Object.keys(options)) {
-        if (key !== 'timer' && key !== 'policy')
-            throw new TypeError(`timed(): unknown option \`${key}\` (expected timer, policy)`);
-    }
+    checkOptionsObject('timed()', options, ['timer', 'policy']);
     const { timer = Timer, policy = POLICY_MANY } = options;
     if (typeof timer !== 'function' || !(timer === Timer || timer.prototype instanceof Timer))
         throw new TypeError(`\`timer\` must be Timer or a subclass of it, e.g. OneShotTimer (got ${describeValue(timer)})`);

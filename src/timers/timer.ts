@@ -17,6 +17,7 @@
  */
 import { WeakCallable, requireFunction, type WeakMethod } from '../notifier/callable.js';
 import { now } from '../notifier/clock.js';
+import { checkOptionsObject, checkSeconds as checkSecondsRange } from '../notifier/check.js';
 import { creationStack, printCreationStack } from '../notifier/debug.js';
 import { describeValue } from '../notifier/errors.js';
 import { coarseScheduler, scheduler, type ScheduledEntry, type Scheduler } from '../notifier/scheduler.js';
@@ -43,27 +44,20 @@ export interface TimerStartOptions {
 }
 
 /**
- * Throws a `TypeError` naming `name` and the value unless `value` is a finite number >= 0.
+ * Throws unless `value` is a number of seconds from 0 to 2**32 - 1 (see notifier/check.ts).
  * @param name - the argument's name, e.g. `'interval'`.
  * @param value - the value received.
- * @throws TypeError `` `interval` must be a finite number >= 0 (got -1) ``.
+ * @throws TypeError `` `interval` must be a finite number >= 0 (got -1) ``;
+ *   RangeError `` `interval` must be from 0 to 4294967295 seconds (got 1e+300) ``.
  * @example
  * checkSeconds('interval', interval);
  * @internal
  */
-export function checkSeconds(name: string, value: unknown): asserts value is number {
-    if (typeof value !== 'number' || !(value >= 0) || value === Infinity)
-        throw new TypeError(`\`${name}\` must be a finite number >= 0 (got ${describeValue(value)})`);
-}
+export const checkSeconds: (name: string, value: unknown) => asserts value is number = checkSecondsRange;
 
 /** Validates `start()`'s options and returns the scheduler they ask for. */
 function schedulerFor(interval: number, options: TimerStartOptions): Scheduler {
-    if (options === null || typeof options !== 'object')
-        throw new TypeError(`\`options\` must be an object (got ${describeValue(options)})`);
-    for (const key of Object.keys(options)) {
-        if (key !== 'now' && key !== 'coarse')
-            throw new TypeError(`start(): unknown option \`${key}\` (expected now, coarse)`);
-    }
+    checkOptionsObject('start()', options, ['now', 'coarse']);
     if (!options.coarse)
         return scheduler;
     if (!Number.isInteger(interval) || interval < 1) {
@@ -200,7 +194,7 @@ export class Timer<Args extends unknown[] = unknown[]> {
      * A timer whose weak target has died stays stopped.
      * @param interval - seconds between calls, a finite number >= 0 (0: in the next loop iteration).
      * @param options - `{now}` calls the callback once first; `{coarse}` uses whole-second GLib timeouts.
-     * @throws TypeError for a bad interval or options; whatever the callback throws with `{now: true}`.
+     * @throws TypeError for a bad interval or options; RangeError for an interval above 2**32 - 1 s (the timer is left as it was); whatever the callback throws with `{now: true}`.
      * @example
      * new Timer(() => print('every second, starting now')).start(1, { now: true });
      */

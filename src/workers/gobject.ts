@@ -17,7 +17,8 @@
  * @module
  */
 import GLib from 'gi://GLib';
-import { WorkerError, describeValue } from '../notifier/errors.js';
+import { checkOptionsObject } from '../notifier/check.js';
+import { WorkerError } from '../notifier/errors.js';
 import { InProgress } from '../async/inprogress.js';
 import { toPath } from './locate.js';
 import { createPool, type PoolConfig, type ThreadPool } from './pool.js';
@@ -81,8 +82,7 @@ export function gobjectPool(): ThreadPool | null {
  * await watch('/tmp');
  */
 export function gobjectSetThreaded(options: GObjectWorkerOptions = {}): InProgress<void> {
-    if (options === null || typeof options !== 'object')
-        throw new TypeError(`gobjectSetThreaded(): \`options\` must be an object (got ${describeValue(options)})`);
+    checkOptionsObject('gobjectSetThreaded()', options, ['module']);
     const args = ['--gobject'];
     if (options.module !== undefined)
         args.push('--module', GLib.filename_to_uri(toPath(options.module), null));

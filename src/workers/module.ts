@@ -10,6 +10,7 @@
  */
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
+import { checkOptionsObject } from '../notifier/check.js';
 import { describeValue } from '../notifier/errors.js';
 import { toPath } from './locate.js';
 import { ThreadPool } from './pool.js';
@@ -74,9 +75,10 @@ export function resolveUri(relative: string, base: string): string {
  */
 export function workerModule<T extends object>(url: string, options: WorkerModuleOptions = {}): WorkerModule<T> {
     const uri = GLib.filename_to_uri(toPath(url), null);
-    if (options === null || typeof options !== 'object')
-        throw new TypeError(`workerModule(): \`options\` must be an object (got ${describeValue(options)})`);
+    checkOptionsObject('workerModule()', options, ['pool', 'priority']);
     const { pool = DEFAULT_POOL, priority = 0 } = options;
+    if (typeof priority !== 'number' || !Number.isFinite(priority))
+        throw new TypeError(`workerModule(): \`priority\` must be a finite number (got ${describeValue(priority)})`);
     if (!(pool instanceof ThreadPool) && (typeof pool !== 'string' || !pool))
         throw new TypeError(`workerModule(): \`pool\` must be a ThreadPool or a pool name (got ${describeValue(pool)})`);
     const callOptions: ThreadedOptions = { priority };

@@ -10,6 +10,7 @@
  * except `{wait: true}` calls, which may finish first).
  * @module
  */
+import { MAX_SECONDS, checkOptionsObject, checkRange } from '../notifier/check.js';
 import { preciseNow } from '../notifier/clock.js';
 import { WorkerError, describeValue } from '../notifier/errors.js';
 import { addShutdownHook } from '../notifier/loop.js';
@@ -21,7 +22,7 @@ import { Worker, type Job, type WorkerOwner } from './worker.js';
 
 /** Options of {@link ThreadPool}. */
 export interface ThreadPoolOptions {
-    /** The most worker processes it runs at once. @default 1 */
+    /** The most worker processes it runs at once, from 1 to 1024. @default 1 */
     size?: number;
     /** Seconds an idle worker lives before it exits (`Infinity`: never). @default 30 */
     timeout?: number;
@@ -65,15 +66,21 @@ const active = new Set<ThreadPool>();
 
 const now = preciseNow;
 
+/** The most workers one pool may run. */
+const MAX_POOL_SIZE = 1024;
+
 function checkSize(size: unknown): number {
     if (!Number.isInteger(size) || (size as number) < 1)
         throw new TypeError(`ThreadPool: \`size\` must be an integer >= 1 (got ${describeValue(size)})`);
+    checkRange('ThreadPool', 'size', size as number, 1, MAX_POOL_SIZE);
     return size as number;
 }
 
 function checkTimeout(timeout: unknown): number {
     if (typeof timeout !== 'number' || Number.isNaN(timeout) || timeout < 0)
         throw new TypeError(`ThreadPool: \`timeout\` must be a number of seconds >= 0 or Infinity (got ${describeValue(timeout)})`);
+    if (timeout !== Infinity)
+        checkRange('ThreadPool', 'timeout', timeout, 0, MAX_SECONDS, ' seconds, or Infinity');
     return timeout;
 }
 
@@ -101,11 +108,11 @@ export class ThreadPool {
 
     /**
      * @param options - `{size = 1, timeout = 30}`.
-     * @throws TypeError when an option is invalid.
+     * @throws TypeError when an option is invalid or unknown; RangeError for
+     *   a `size` above 1024 or a finite `timeout` above 2**32 - 1 s.
      */
     constructor(options: ThreadPoolOptions = {}, ...internal: unknown[]) {
-        if (options === null || typeof options !== 'object')
-            throw new TypeError(`ThreadPool: \`options\` must be an object (got ${describeValue(options)})`);
+        checkOptionsObject('ThreadPool', options, ['size', 'timeout']);
         this.#size = checkSize(options.size ?? 1);
         this.#timeout = checkTimeout(options.timeout ?? 30);
         this.#config = internal[0] === INTERNAL ? internal[1] as PoolConfig : { hostArgs: [], concurrent: false };

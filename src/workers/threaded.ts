@@ -16,6 +16,7 @@
  * `globalThis.kaa`, or put larger code in a `workerModule()`.
  * @module
  */
+import { checkOptionsObject } from '../notifier/check.js';
 import { describeValue } from '../notifier/errors.js';
 import { defer } from '../notifier/scheduler.js';
 import { InProgress, onAbort } from '../async/inprogress.js';
@@ -223,8 +224,7 @@ export function functionSource(fn: Fn): string {
 }
 
 function checkOptions(options: ThreadedOptions): ThreadedOptions {
-    if (options === null || typeof options !== 'object')
-        throw new TypeError(`threaded(): \`options\` must be an object (got ${describeValue(options)})`);
+    checkOptionsObject('threaded()', options, ['priority', 'async', 'progress', 'wait']);
     const { priority = 0, async = true, progress = false, wait = false } = options;
     if (typeof priority !== 'number' || !Number.isFinite(priority))
         throw new TypeError(`threaded(): \`priority\` must be a finite number (got ${describeValue(priority)})`);

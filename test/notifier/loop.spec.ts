@@ -1,5 +1,6 @@
 // kaa.main inside the spec process: nested loops, step, the position check,
 // exception routing. (Process-wide behaviour is in lifecycle.spec.ts.)
+import GLib from 'gi://GLib';
 import { main, signals } from '../../src/notifier/loop.js';
 import { defer, scheduler, type ScheduledEntry } from '../../src/notifier/scheduler.js';
 import { now } from '../../src/notifier/clock.js';
@@ -84,6 +85,52 @@ describe('kaa.main.loop', () => {
     it('rejects a condition that is neither a function nor a boolean', () => {
         expect(() => main.loop(42 as unknown as boolean)).toThrowError(TypeError, /`condition` must be a function or a boolean \(got 42\)/);
         expect(() => main.loop(true, -1)).toThrowError(TypeError, /`timeout` must be a number >= 0 \(got -1\)/);
+    });
+
+    it('refuses a timeout beyond 2**32 - 1 seconds with a RangeError, and accepts Infinity', () => {
+        expect(() => main.loop(true, 1e300)).toThrowError(RangeError,
+            'kaa.main.loop(): `timeout` must be from 0 to 4294967295 seconds, or Infinity (got 1e+300)');
+        let done = false;
+        at(0.01, () => {
+            done = true;
+        });
+        main.loop(() => !done, Infinity);
+        expect(done).toBeTrue();
+    });
+});
+
+describe('kaa.main option checks', () => {
+    // A wrongly accepted run() would run the loop: a raw GLib timeout stops it, so the spec fails instead of hanging.
+    function refused(call: () => unknown): unknown {
+        let fired = false;
+        const id = GLib.timeout_add(GLib.PRIORITY_DEFAULT, 1000, () => {
+            fired = true;
+            main.stop();
+            return GLib.SOURCE_REMOVE;
+        });
+        try {
+            return call();
+        } catch (error) {
+            return error;
+        } finally {
+            if (!fired)
+                GLib.source_remove(id);
+        }
+    }
+
+    it('refuses run() and runAsync() options of the wrong type at once, naming them', () => {
+        for (const [options, name] of [[{ sigint: 'no' }, '`sigint`'], [{ threaded: 1 }, '`threaded`'],
+            [{ argv: 'a b' }, '`argv`'], [{ application: {} }, '`application`'], [new Date(), 'a Date']] as const) {
+            const error = refused(() => main.run(options as never));
+            expect(error).withContext(name).toBeInstanceOf(TypeError);
+            expect(String(error)).toContain(name);
+            expect(() => main.runAsync(options as never)).withContext(name).toThrowError(TypeError, new RegExp(name.replace(/[`]/g, '.')));
+        }
+    });
+
+    it('refuses an exit code outside 0 to 255 with a RangeError (it would be truncated)', () => {
+        expect(() => main.exit(256)).toThrowError(RangeError, 'kaa.main.exit(): `code` must be from 0 to 255 (got 256)');
+        expect(() => main.exit(-1)).toThrowError(RangeError, /`code` must be from 0 to 255 \(got -1\)/);
     });
 });
 

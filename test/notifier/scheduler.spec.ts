@@ -2,7 +2,8 @@
 import GLib from 'gi://GLib';
 import system from 'system';
 import { main } from '../../src/notifier/loop.js';
-import { scheduler, type ScheduledEntry } from '../../src/notifier/scheduler.js';
+import { MAX_AIM_SECONDS, Scheduler, coarseScheduler, scheduler, type ScheduledEntry } from '../../src/notifier/scheduler.js';
+import { Timer } from '../../src/timers/timer.js';
 import { now } from '../../src/notifier/clock.js';
 
 function entry(delay: number, fire: () => void): ScheduledEntry {
@@ -163,5 +164,48 @@ describe('the scheduler', () => {
         system.gc();
         main.loop(() => count < total, 10);
         expect(count).toBe(total);
+    });
+
+    it('arms its GLib source for at most 2**31 - 1 ms, so a 60-day timer starts (its delay exceeds a guint of ms)', () => {
+        const days = 86400;
+        const timer = new Timer(() => undefined);
+        const coarse = new Timer(() => undefined);
+        try {
+            timer.start(60 * days);
+            coarse.start(60 * days, { coarse: true });
+            expect(timer.active).toBeTrue();
+            expect(timer.interval).toBe(60 * days);
+            expect(scheduler.armedDelay).toBe(2 ** 31 - 1);
+            expect(coarseScheduler.armedDelay).toBe(Math.ceil(MAX_AIM_SECONDS));
+        } finally {
+            timer.stop();
+            coarse.stop();
+        }
+        expect(scheduler.armedDelay).toBe(-1);
+    });
+
+    it('re-aims a capped source until the deadline and never fires before it', () => {
+        // A scheduler whose source is armed for at most 50 ms: a deadline 250 ms
+        // away takes several capped wakeups, each firing nothing.
+        const short = new Scheduler(false, 0.05);
+        let firedAt = -1;
+        const near = entry(0.25, () => {
+            firedAt = now();
+        });
+        let farFired = false;
+        const far = entry(1000, () => {
+            farFired = true;
+        });
+        short.add(far);
+        expect(short.armedDelay).toBe(50);
+        short.add(near);
+        expect(short.armedDelay).toBe(50);
+        main.loop(() => firedAt < 0, 5);
+        expect(firedAt).toBeGreaterThanOrEqual(near.deadline);
+        expect(farFired).toBeFalse();
+        expect(short.size).toBe(1);
+        expect(short.armedDelay).toBe(50);
+        short.remove(far);
+        expect(short.armedDelay).toBe(-1);
     });
 });

@@ -6,11 +6,12 @@
 // One table, one spec; the number of cases is in the spec's name and printed.
 import GLib from 'gi://GLib';
 import * as kaa from '../../src/index.js';
+import { boundsAndOptionsCases } from './bad-input-bounds.js';
 import { coreCases, type Case } from './bad-input-cases.js';
 import { netCases, useWorkerPool } from './bad-input-net.js';
 import { report } from './helpers.js';
 
-const cases: Case[] = [...coreCases, ...netCases];
+const cases: Case[] = [...coreCases, ...netCases, ...boundsAndOptionsCases];
 
 /** What one case did: '' when it failed properly, else what was wrong. */
 function check(k: Case): string {

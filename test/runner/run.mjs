@@ -26,6 +26,8 @@ import { gjsBundleOptions } from '../../scripts/build.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const outDir = join(root, 'build', 'test');
+/** The longest a spec file may go without a spec event while its loop still turns (above the longest spec timeout, 240 s). */
+const HUNG_SECONDS = 300;
 
 function parseArgs(argv) {
     const opts = { filter: null, tap: false, junit: null, verbose: false, jobs: cpus().length,
@@ -132,12 +134,21 @@ function runFile(file, opts) {
         const started = Date.now();
         const child = spawn(cmd, cmdArgs, { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe', 'ignore', 'pipe'] });
         let running = null, sawDone = false, killedBy = null, buffer = '';
-        let lastEvent = Date.now();
+        // Two limits: no line at all (the loop does not turn: no heartbeat)
+        // for `watchdog` s, or no spec event while only heartbeats come for
+        // HUNG_SECONDS (a spec stuck in a turning loop that its own timeout
+        // cannot unwind, such as a nested loop that never returns).
+        let lastEvent = Date.now(), lastSpecEvent = Date.now();
+        const hungSeconds = Math.max(opts.watchdog, HUNG_SECONDS);
         const watchdog = setInterval(() => {
-            if (Date.now() - lastEvent > opts.watchdog * 1000) {
+            const t = Date.now();
+            if (t - lastEvent > opts.watchdog * 1000)
                 killedBy = `stalled: no progress for ${opts.watchdog} s`;
-                try { process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ }
-            }
+            else if (t - lastSpecEvent > hungSeconds * 1000)
+                killedBy = `hung: no spec event for ${hungSeconds} s (the loop still turned)`;
+            else
+                return;
+            try { process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ }
         }, 500);
         child.stdout.on('data', d => { result.stderr += d; });
         child.stderr.on('data', d => { result.stderr += d; });
@@ -150,6 +161,8 @@ function runFile(file, opts) {
                 lastEvent = Date.now();
                 let ev;
                 try { ev = JSON.parse(line); } catch { continue; }
+                if (ev.type !== 'heartbeat')
+                    lastSpecEvent = lastEvent;
                 if (ev.type === 'specStarted') {
                     running = ev.name;
                 } else if (ev.type === 'specDone') {

@@ -30,9 +30,10 @@ describe('examples/echo', () => {
         await server.waitFor('listening on', 10);
         const cert = certLine.split(': ')[1];
         const ok = await runExample(['gjs', '-m', 'examples/echo/client.js', path, '--tls', '--ca', cert, 'secret']);
-        expect(ok.stdout).toContain('TLS handshake done');
-        expect(ok.stdout).toContain('sent "secret", got back "secret"');
-        expect(ok.status).toBe(0);
+        // (Failed once in ~40 runs on GJS 1.90 with only 'connected to' on stdout: the stderr says why.)
+        expect(ok.stdout).withContext(ok.stderr).toContain('TLS handshake done');
+        expect(ok.stdout).withContext(ok.stderr).toContain('sent "secret", got back "secret"');
+        expect(ok.status).withContext(ok.stderr).toBe(0);
         const refused = await runExample(['gjs', '-m', 'examples/echo/client.js', path, '--tls', 'secret']);
         expect(refused.status).toBe(1);
         expect(refused.stderr).toMatch(/handshake .* failed/);

@@ -45,6 +45,20 @@ function fullListener(): { address: string; close(): void } {
     return { address: `127.0.0.1:${port}`, close: () => [...fillers, listener].forEach(s => s.close()) };
 }
 
+/** Starts a connect to a listener whose queue is full and finds the fd of the pending connection. */
+function pendingConnect() {
+    const full = fullListener();
+    const before = socketFds();
+    const client = new Socket();
+    const connecting = client.connect(full.address);
+    let fd = -1;
+    main.loop(() => {
+        fd = [...socketFds()].find(n => !before.has(n)) ?? -1;
+        return fd < 0 && !connecting.finished;
+    }, 5);
+    return { full, client, connecting, fd };
+}
+
 describe('Socket faults', () => {
     it('keeps listening through EMFILE in accept(): acceptError, backing off, accepting once fds are free', () => {
         const server = new Socket();
@@ -84,15 +98,7 @@ describe('Socket faults', () => {
     });
 
     it('aborts a pending connect whose fd was closed behind its back without throwing', () => {
-        const full = fullListener();
-        const before = socketFds();
-        const client = new Socket();
-        const connecting = client.connect(full.address);
-        let fd = -1;
-        main.loop(() => {
-            fd = [...socketFds()].find(n => !before.has(n)) ?? -1;
-            return fd < 0 && !connecting.finished;
-        }, 5);
+        const { full, client, connecting, fd } = pendingConnect();
         expect(connecting.finished).toBeFalse();
         expect(fd).toBeGreaterThanOrEqual(0);
         GLib.close(fd);
@@ -102,15 +108,7 @@ describe('Socket faults', () => {
     });
 
     it('fails a pending connect whose fd was closed behind its back with a SocketError, the loop going on', () => {
-        const full = fullListener();
-        const before = socketFds();
-        const client = new Socket();
-        const connecting = client.connect(full.address);
-        let fd = -1;
-        main.loop(() => {
-            fd = [...socketFds()].find(n => !before.has(n)) ?? -1;
-            return fd < 0 && !connecting.finished;
-        }, 5);
+        const { full, client, connecting, fd } = pendingConnect();
         GLib.close(fd);
         expect(() => connecting.wait(10)).toThrowError(SocketError, /cannot connect/);
         expect(client.connecting).toBeFalse();

@@ -28,7 +28,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const gjsDir = join(root, 'bench', 'gjs');
-const peersDir = resolve(root, '..', 'shared', 'bench', 'peers');
+// ../shared beside the clone, or ../../shared beside a folder of worktrees (/work/wt/NAME).
+const peersDir = [resolve(root, '..', 'shared', 'bench', 'peers'), resolve(root, '..', '..', 'shared', 'bench', 'peers')]
+    .find(dir => existsSync(join(dir, 'benches.tsv'))) ?? resolve(root, '..', 'shared', 'bench', 'peers');
 const resultsFile = join(root, 'bench', 'results', 'latest.jsonl');
 const TIME = '/usr/bin/time';
 

@@ -193,6 +193,30 @@ export class Transport {
         return n;
     }
 
+    /**
+     * Reads once, blocking until data or EOF is there (the Unix stream polls
+     * first): only for a peer known to be writing (the rest of a frame) or
+     * an fd known to be readable. Kind `fd` only.
+     * @param size - the most bytes to read (all of them are allocated until a GC).
+     * @returns the bytes; empty at EOF.
+     * @throws the `GLib.Error` of a failed read.
+     */
+    readSync(size: number): Uint8Array {
+        const chunk = (this.#input as Gio.InputStream).read_bytes(size, null).toArray();
+        noteRead(chunk.length);
+        return chunk;
+    }
+
+    /**
+     * Writes all of `buf`, blocking until the fd took it (a worker answering:
+     * it has nothing else to do meanwhile; never in the main process).
+     * @param buf - the bytes.
+     * @throws the `GLib.Error` of a failed write (`BROKEN_PIPE` …).
+     */
+    writeAll(buf: Uint8Array): void {
+        (this.#output as Gio.OutputStream).write_all(buf, null);
+    }
+
     /** Calls `fn` once when the output may take more bytes. */
     waitWritable(fn: () => void): void {
         this.#onWritable = fn;

@@ -89,10 +89,16 @@ export class Executor {
     readonly #sources = new Map<number, string>();
     readonly #compiled = new Map<number, Callable>();
     readonly #modules = new Map<string, Promise<Record<string, unknown>>>();
+    #running = 0;
 
     /** @param send - sends a frame to the main process. */
     constructor(send: Send) {
         this.#send = send;
+    }
+
+    /** Calls started and not yet answered (async ones, or ones waiting for their module). */
+    get running(): number {
+        return this.#running;
     }
 
     /**
@@ -120,7 +126,9 @@ export class Executor {
         const status = flags & CALL_PROGRESS ? new RemoteStatus(id, this.#send) : null;
         const argv = status ? [status, ...args] : args;
         const source = typeof key === 'number' ? this.#sources.get(key) ?? '' : '';
+        this.#running++;
         const done = (ok: boolean, value: unknown) => {
+            this.#running--;
             status?.flush();
             this.#send(encodeResult(id, ok, ok ? value : explain(value, source)));
         };

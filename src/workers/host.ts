@@ -1,13 +1,22 @@
 /**
  * The entry of a worker process (bundled to `dist/kaa-worker.js`):
  *
- *     /bin/sh -c 'exec 3>&1 1>&2 "$0" -m "$@"' gjs kaa-worker.js [--gobject] [--module URI]
+ *     /bin/sh -c 'exec 1>&2 "$0" -m "$@"' gjs kaa-worker.js [--gobject] [--module URI]
  *
- * Frames arrive on fd 0 and leave on fd 3; fd 1 is the parent's stderr
- * pipe, so `print()` never corrupts the protocol. The worker runs its own
+ * Frames arrive and leave on fd 3, a Unix socket (io/link.ts); fd 1 is the
+ * parent's stderr pipe, so `print()` never corrupts the protocol. The worker runs its own
  * kaa main loop (the whole kaa API except GTK works in worker functions,
- * and `kaa.isMainthread()` is false) until its stdin reaches EOF — the
- * parent stopped it or died — then runs kaa's shutdown and exits 0. A
+ * and `kaa.isMainthread()` is false) until its link reaches EOF — the
+ * parent stopped it or died — then runs kaa's shutdown and exits 0.
+ *
+ * Between calls, while nothing else is pending — no call running, no kaa
+ * timer, deferred call or source besides the link and the signal handlers,
+ * no `callMain()` awaited — the worker waits for the
+ * next frame inside the link's dispatch (up to {@link IDLE_WAIT}) instead
+ * of returning to the loop: a round trip then costs no loop iteration on
+ * this side. A GLib source made behind kaa's back (a raw `timeout_add`) by
+ * a function that returned may run up to that much late; the GObject
+ * worker, whose loop runs GObjects between calls, never waits this way. A
  * malformed frame makes it exit with status 3 after saying why on stderr.
  *
  * With `--module URI` (the GObject worker) the module is imported first,
@@ -23,14 +32,18 @@ import GLib from 'gi://GLib';
 import GObject from 'gi://GObject';
 import system from 'system';
 import * as kaa from '../index.js';
-import { defer } from '../notifier/scheduler.js';
-import { addIdle } from '../notifier/sources.js';
+import { coarseScheduler, defer, deferred, scheduler } from '../notifier/scheduler.js';
+import { addIdle, liveSources } from '../notifier/sources.js';
 import { logException } from '../notifier/log.js';
-import { unixInputStream, unixOutputStream } from '../notifier/platform.js';
+import { FrameLink } from '../io/link.js';
 import { Executor } from './executor.js';
-import { failMainCalls, setHostLink } from './main-calls.js';
-import { encodeFrame, HELLO } from './protocol.js';
-import { Transport } from './transport.js';
+import { failMainCalls, pendingMainCalls, setHostLink } from './main-calls.js';
+import { encodeFrame, FrameReader, HELLO, type Message } from './protocol.js';
+
+/** The longest wait for the next frame inside a dispatch, in seconds. */
+const IDLE_WAIT = 0.02;
+/** The link's own fd watch and the signal handlers of kaa's loop: what may exist while the worker waits. */
+const IDLE_KINDS = new Set(['io-read', 'unix-signal']);
 
 interface StartStop {
     start?: () => unknown;
@@ -43,16 +56,27 @@ const argv = ARGV.slice();
 const moduleAt = argv.indexOf('--module');
 const moduleUri = moduleAt >= 0 ? argv[moduleAt + 1] : null;
 const pid = Gio.Credentials.new().get_unix_pid();
-let link: Transport | null = null;
+let link: FrameLink<Message> | null = null;
 let hooks: StartStop | null = null;
 let exitStatus = 0;
 
-function connect(): Transport {
+function connect(): FrameLink<Message> {
     const executor = new Executor(frame => link?.send(frame) ?? false);
-    const transport = new Transport(unixInputStream(0, true), unixOutputStream(3, true), {
+    // Whether nothing but the next frame can need this process now (see the module comment).
+    const idleWait = (): number => {
+        if (moduleUri !== null || executor.running || pendingMainCalls() || scheduler.size || coarseScheduler.size || deferred.size)
+            return 0;
+        const sources = liveSources();
+        for (const kind in sources) {
+            if (!IDLE_KINDS.has(kind) || (kind === 'io-read' && sources[kind] > 1))
+                return 0;
+        }
+        return IDLE_WAIT;
+    };
+    const transport = new FrameLink(3, new FrameReader(), {
         frame: message => executor.handle(message),
         closed: error => finish(error),
-    }, { blockingWrites: true, readBurst: Infinity });
+    }, { blockingWrites: true, readBurst: Infinity, idleWait }, Gio.Socket.new_from_fd(3));
     link = transport;
     setHostLink({ send: frame => transport.send(frame) });
     return transport;
@@ -96,5 +120,5 @@ else
     connect().send(encodeFrame([HELLO, pid, null], null));
 
 kaa.main.run();
-(link as Transport | null)?.close();
+(link as FrameLink<Message> | null)?.close();
 system.exit(exitStatus);

@@ -72,8 +72,8 @@ export function hostPath(): string {
 }
 
 /**
- * The argv that starts a worker: `/bin/sh` moves the protocol to fd 3 and
- * sends fd 1 to stderr, then execs gjs on the host — through
+ * The argv that starts a worker (its protocol link is its fd 3, worker.ts):
+ * `/bin/sh` sends fd 1 to stderr, then execs gjs on the host — through
  * `setpriv --pdeathsig KILL` where util-linux has it, so that a worker dies
  * with its parent even when the parent is killed outright (an idle worker
  * would see EOF anyway; a busy one would finish its call first).
@@ -85,7 +85,7 @@ export function hostPath(): string {
  */
 export function workerArgv(args: string[]): string[] {
     setpriv ??= GLib.find_program_in_path('setpriv') ?? '';
-    const exec = setpriv ? `exec 3>&1 1>&2 ${GLib.shell_quote(setpriv)} --pdeathsig KILL -- "$0" -m "$@"` : 'exec 3>&1 1>&2 "$0" -m "$@"';
+    const exec = setpriv ? `exec 1>&2 ${GLib.shell_quote(setpriv)} --pdeathsig KILL -- "$0" -m "$@"` : 'exec 1>&2 "$0" -m "$@"';
     return ['/bin/sh', '-c', exec, gjsPath(), hostPath(), ...args];
 }
 

@@ -148,6 +148,16 @@ export function encodeResult(id: number, ok: boolean, value: unknown): Uint8Arra
 }
 
 /**
+ * The `callMain()` calls of this worker still waiting for their answer. @internal
+ * @returns the count.
+ * @example
+ * if (pendingMainCalls() === 0) block();
+ */
+export function pendingMainCalls(): number {
+    return pending.size;
+}
+
+/**
  * Settles a pending `callMain()` with the main process's answer (in a worker). @internal
  * @param message - `[RESULT, id, ok, value]`.
  * @example

@@ -120,6 +120,7 @@ export class ThreadPool {
             done: (worker, job) => this.#done(worker, job),
             exited: worker => this.#exited(worker),
             ready: (_worker, error) => this.#config.ready?.(error),
+            shutdown: () => this.stop(),
         };
     }
 

@@ -1,19 +1,17 @@
 /**
  * One worker process, seen from the parent: `gjs -m kaa-worker.js` started
- * through `/bin/sh -c 'exec 3>&1 1>&2 gjs -m host …'` (locate.ts), so that
- * the worker writes frames to fd 3 (our stdout pipe) and everything else it
- * prints — `print()`, its children's output — goes to its fd 1 = fd 2 = our
- * stderr pipe, never into the protocol. Requests go to its stdin. The stderr pipe
- * is forwarded to our stderr, and its last 4 KiB are kept for the
- * WorkerError of a crash.
+ * through `/bin/sh -c 'exec 1>&2 gjs -m host …'` (locate.ts) with one end
+ * of a socket pair (io/socket-pair.ts) as its fd 3, the protocol link both
+ * ways (io/link.ts); everything else it prints — `print()`, its children's
+ * output — goes to fd 1 = fd 2 = our stderr pipe, never into the protocol.
+ * The stderr pipe is forwarded to our stderr (an io/ transport), and its
+ * last 4 KiB are kept for the WorkerError of a crash.
  *
- * Life: spawned → running (HELLO received or not: frames wait in the pipe)
- * → dying (EOF on the protocol pipe, a protocol error, `kill()` or `stop()`)
- * → dead (reaped). A death is seen at once (the pipe hangs up); the exit
- * status is then read without any async completion (GJS may refuse those
- * during a GC): `Gio.Subprocess` reaps the child in GLib's worker thread and
- * its identifier becomes null, which a short poll on the notifier's timer
- * heap notices.
+ * Life: spawned → running (HELLO received or not: frames wait in the
+ * socket) → dying (EOF on the link, a protocol error, `kill()` or `stop()`)
+ * → dead (reaped). Its exit is detected by the process layer like every
+ * child's (process/run.ts: `wait_async()`, and the supervisor's check after
+ * every iteration), which also stops it at shutdown.
  * @module
  */
 import Gio from 'gi://Gio';
@@ -22,12 +20,17 @@ import { WorkerError } from '../notifier/errors.js';
 import { addStatisticsHook } from '../notifier/loop.js';
 import { unixOutputStream } from '../notifier/platform.js';
 import { scheduler } from '../notifier/scheduler.js';
-import type { InProgress } from '../async/inprogress.js';
+import { InProgress } from '../async/inprogress.js';
 import type { InProgressStatus } from '../async/status.js';
 import { timerEntry } from '../async/support.js';
+import { FrameLink } from '../io/link.js';
+import { IO_READ } from '../io/monitor.js';
+import { dupSocketFd, socketPair } from '../io/socket-pair.js';
+import { openTransport } from '../io/source.js';
+import type { Transport } from '../io/transport.js';
+import { Run, type RunHooks } from '../process/run.js';
 import { serveMainCall } from './main-calls.js';
-import { encodeFrame, DEFINE, HELLO, MAIN_CALL, PROGRESS, RESULT, type Message } from './protocol.js';
-import { Transport } from './transport.js';
+import { encodeFrame, DEFINE, FrameReader, HELLO, MAIN_CALL, PROGRESS, RESULT, type Message } from './protocol.js';
 import { workerArgv } from './locate.js';
 
 /** How much of a worker's stderr a WorkerError quotes. */
@@ -64,7 +67,16 @@ export interface WorkerOwner {
     exited(worker: Worker): void;
     /** The worker said HELLO (`error`: its start-up module failed). */
     ready?(worker: Worker, error: string | null): void;
+    /** Stops the worker at shutdown (the supervisor asks): the pool's `stop()`. */
+    shutdown(worker: Worker): InProgress<void>;
 }
+
+/** How the process layer's Run reaches a Worker. */
+const RUN_HOOKS: RunHooks<Worker> = {
+    reaped: worker => worker.reaped(),
+    isCurrent: () => true,
+    stop: worker => worker.shutdown(),
+};
 
 let live = 0;
 let errOut: Gio.OutputStream | null = null;
@@ -86,20 +98,19 @@ export function liveWorkers(): number {
  */
 export class Worker {
     readonly #proc: Gio.Subprocess;
+    readonly #run: Run<Worker>;
     readonly #owner: WorkerOwner;
-    readonly #link: Transport;
-    readonly #stderr: Transport;
+    readonly #link: FrameLink<Message>;
+    readonly #stderr: Transport | null;
     readonly #defined = new Set<number>();
     readonly #calls = new Map<number, Job>();
     #tail = new Uint8Array(0);
     #state: 'running' | 'dying' | 'dead' = 'running';
-    #stopAt = 0;
-    #grace = STOP_GRACE;
+    #stopping = false;
+    #stderrOpen = true;
     #lost = false;
     #killedFor: WorkerError | null = null;
-    #exitedAt = 0;
-    #poll: ReturnType<typeof timerEntry> | null = null;
-    #pollDelay = 0.001;
+    #timer: ReturnType<typeof timerEntry> | null = null;
     /** The process id. */
     readonly pid: number;
     /** When it last finished a call (monotonic seconds); for the pool's idle timeout. */
@@ -113,26 +124,34 @@ export class Worker {
      */
     constructor(owner: WorkerOwner, args: string[] = []) {
         this.#owner = owner;
-        const flags = Gio.SubprocessFlags.STDIN_PIPE | Gio.SubprocessFlags.STDOUT_PIPE | Gio.SubprocessFlags.STDERR_PIPE;
+        let mine: Gio.Socket;
         try {
-            this.#proc = Gio.Subprocess.new(workerArgv(args), flags);
+            const [ours, theirs] = socketPair();
+            mine = ours;
+            const launcher = Gio.SubprocessLauncher.new(Gio.SubprocessFlags.STDERR_PIPE);
+            launcher.take_fd(dupSocketFd(theirs), 3);
+            theirs.close();
+            try {
+                this.#proc = launcher.spawnv(workerArgv(args));
+            } finally {
+                launcher.close(); // our copy of their end: the link sees EOF when the worker dies
+            }
         } catch (e) {
             throw new WorkerError(`cannot start a worker process: ${(e as Error).message}`, { cause: e });
         }
         live++;
         this.pid = Number(this.#proc.get_identifier());
         // The host writes frames whole (blocking): once one has begun, reading the rest
-        // synchronously (up to 8 MiB per dispatch) cannot wait on anything but that write.
-        this.#link = new Transport(this.#proc.get_stdout_pipe(), this.#proc.get_stdin_pipe(), {
+        // at once (up to 8 MiB per dispatch) cannot wait on anything but that write.
+        this.#link = new FrameLink(mine.get_fd(), new FrameReader(), {
             frame: m => this.#frame(m),
             closed: e => this.#dying(e),
-        }, { readBurst: READ_BURST });
-        this.#link.expecting = false;
-        this.#stderr = new Transport(this.#proc.get_stderr_pipe(), null, {
-            frame: () => undefined,
-            closed: () => this.#maybeDead(),
-        }, { raw: chunk => this.#onStderr(chunk) });
-        this.#stderr.expecting = false;
+        }, { readBurst: READ_BURST }, mine);
+        const stderr = this.#proc.get_stderr_pipe();
+        this.#stderr = stderr ? openTransport(stderr, IO_READ, true, 'a worker\'s stderr') : null;
+        this.#stderr?.startReading({ data: chunk => this.#onStderr(chunk), end: () => this.#stderrClosed() }, 4096);
+        this.#stderrOpen = this.#stderr !== null;
+        this.#run = new Run(RUN_HOOKS, this, this.#proc, new InProgress<number>({ name: `worker ${this.pid}` }), ['kaa-worker', ...args]);
     }
 
     /** Calls in flight. */
@@ -142,7 +161,7 @@ export class Worker {
 
     /** True until it is asked to stop or is dying: it takes calls. */
     get running(): boolean {
-        return this.#state === 'running' && this.#stopAt === 0;
+        return this.#state === 'running' && !this.#stopping;
     }
 
     /** True when it died (or was killed) with calls in flight. */
@@ -170,8 +189,7 @@ export class Worker {
         job.state = 'running';
         job.worker = this;
         this.#calls.set(job.id, job);
-        this.#setExpecting();
-        this.#link.send(job.frame); // if the pipe just broke, the death fails the call
+        this.#link.send(job.frame); // if the link just broke, the death fails the call
         return true;
     }
 
@@ -181,7 +199,6 @@ export class Worker {
      */
     forget(job: Job): void {
         this.#calls.delete(job.id);
-        this.#setExpecting();
     }
 
     /**
@@ -206,26 +223,48 @@ export class Worker {
     }
 
     /**
-     * Asks the worker to exit (EOF on its stdin: it finishes what it runs,
+     * Asks the worker to exit (EOF on its link: it finishes what it runs,
      * then exits); it is killed if it takes longer than `grace` seconds.
      * @param grace - seconds before SIGKILL.
      */
     stop(grace = STOP_GRACE): void {
-        if (this.#state !== 'running' || this.#stopAt)
+        if (this.#state !== 'running' || this.#stopping)
             return;
-        this.#grace = grace;
-        this.#stopAt = preciseNow();
-        try {
-            this.#proc.get_stdin_pipe()?.close(null);
-        } catch {
-            // already closed
-        }
-        this.#link.expecting = true;
-        this.#startPoll();
+        this.#stopping = true;
+        this.#link.shutdownWrite();
+        this.#arm(grace, () => {
+            if (this.#state !== 'dead')
+                this.#proc.force_exit();
+        });
     }
 
-    #setExpecting(): void {
-        this.#link.expecting = this.#calls.size > 0;
+    /** Stops it at shutdown, as its pool does. @internal */
+    shutdown(): InProgress<void> {
+        return this.#owner.shutdown(this);
+    }
+
+    /** The process layer saw it reaped. @internal */
+    reaped(): void {
+        if (this.#run.takeExit() === null)
+            return;
+        if (this.#state === 'running') {
+            this.#state = 'dying';
+            this.#link.close();
+        }
+        if (this.#stderrOpen)
+            this.#arm(STDERR_GRACE, () => this.#dead()); // a grandchild may hold stderr open
+        else
+            this.#dead();
+    }
+
+    #arm(seconds: number, fn: () => void): void {
+        if (this.#timer)
+            scheduler.remove(this.#timer);
+        this.#timer = timerEntry(seconds, () => {
+            this.#timer = null;
+            fn();
+        });
+        scheduler.add(this.#timer);
     }
 
     #frame(message: Message): void {
@@ -235,7 +274,6 @@ export class Worker {
             if (!job)
                 return; // aborted meanwhile
             this.#calls.delete(job.id);
-            this.#setExpecting();
             job.state = 'done';
             this.idleSince = preciseNow();
             try {
@@ -280,7 +318,13 @@ export class Worker {
         this.#tail = tail;
     }
 
-    /** The protocol link ended (EOF, error) or we killed it: wait for the exit status. */
+    #stderrClosed(): void {
+        this.#stderrOpen = false;
+        if (this.#run.reaped && this.#state !== 'dead')
+            this.#dead();
+    }
+
+    /** The link ended (EOF, error) or we killed it: the exit comes from the process layer. */
     #dying(error: Error | null): void {
         if (this.#state !== 'running')
             return;
@@ -290,49 +334,20 @@ export class Worker {
             this.#proc.force_exit();
         }
         this.#link.close();
-        this.#startPoll();
+        this.#run.poll();
     }
 
-    #startPoll(): void {
-        if (this.#poll)
+    /** Reaped, and stderr drained (or its grace passed): fails what was in flight. */
+    #dead(): void {
+        if (this.#state === 'dead')
             return;
-        this.#pollDelay = 0.001;
-        this.#poll = timerEntry(0, () => this.#check());
-        scheduler.add(this.#poll);
-    }
-
-    #check(): void {
-        this.#poll = null;
-        const now = preciseNow();
-        if (this.#proc.get_identifier() !== null) {
-            if (this.#stopAt && now - this.#stopAt > this.#grace)
-                this.#proc.force_exit();
-        } else if (this.#state === 'running') {
-            this.#state = 'dying';
-            this.#link.close();
-        }
-        if (this.#maybeDead())
-            return;
-        this.#pollDelay = Math.min(this.#pollDelay * 2, 0.05);
-        this.#poll = timerEntry(this.#pollDelay, () => this.#check());
-        scheduler.add(this.#poll);
-    }
-
-    /** Finishes the death once the process is reaped and stderr drained (or its grace passed). */
-    #maybeDead(): boolean {
-        if (this.#state !== 'dying' || this.#proc.get_identifier() !== null)
-            return false;
-        const now = preciseNow();
-        this.#exitedAt ||= now;
-        if (this.#stderr.alive && now - this.#exitedAt < STDERR_GRACE)
-            return false;
         this.#state = 'dead';
         live--;
-        if (this.#poll) {
-            scheduler.remove(this.#poll);
-            this.#poll = null;
+        if (this.#timer) {
+            scheduler.remove(this.#timer);
+            this.#timer = null;
         }
-        this.#stderr.close();
+        this.#stderr?.close();
         this.#link.close();
         const error = this.#killedFor ?? this.#exitError();
         const jobs = [...this.#calls.values()];
@@ -344,7 +359,6 @@ export class Worker {
                 job.ip.throw(error);
         }
         this.#owner.exited(this);
-        return true;
     }
 
     #exitError(): WorkerError {

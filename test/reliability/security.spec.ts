@@ -1,7 +1,7 @@
 // Security: what kaa exposes to other processes and what it lets a string
-// do. Workers talk to their parent over private pipes only (no socket at
-// all, let alone a listening one: checked in /proc/<worker pid>/fd against
-// the kernel's socket tables); kaa opens no listening socket unless
+// do. Workers talk to their parent over one end of a private socket pair
+// only (connected, bound to no name, never listening: checked in
+// /proc/<worker pid>/fd against the kernel's socket tables); kaa opens no listening socket unless
 // listen() is called; a Unix socket file is created 0600 unless asked
 // otherwise, and kaa creates no directory for it; `shell: false` (the
 // default) never interprets shell metacharacters.
@@ -53,6 +53,17 @@ function listeningInodes(): Set<string> {
     return inodes;
 }
 
+/** The Unix sockets of the network namespace by inode: state (`03` connected) and bound name ('' for none). */
+function unixSockets(): Map<string, { state: string; path: string }> {
+    const out = new Map<string, { state: string; path: string }>();
+    for (const line of read('/proc/net/unix').split('\n').slice(1)) {
+        const f = line.trim().split(/\s+/);
+        if (f.length >= 7)
+            out.set(f[6], { state: f[5], path: f[7] ?? '' });
+    }
+    return out;
+}
+
 /** The listening sockets among a process's fds. */
 function listeningFds(pid: number | 'self'): string[] {
     const listening = listeningInodes();
@@ -79,7 +90,7 @@ function output(proc: Process, args?: string[]): string {
 }
 
 describe('security', () => {
-    it('workers hold no socket at all: their protocol runs over pipes shared with the parent only', () => {
+    it('workers hold one socket, their link: connected, bound to no name, its other end ours', () => {
         const pool = new ThreadPool({ size: 2 });
         // Runs in the worker: its own pid, read from /proc (GLib is a global there).
         const pidOf = threaded(pool)(() => Number(imports.gi.GLib.file_read_link('/proc/self')));
@@ -89,16 +100,17 @@ describe('security', () => {
             const pids = [first.wait(15), second.wait(15)];
             expect(new Set(pids).size).toBe(2);
             const ours = new Set(Object.values(fdTargets('self')));
+            const unix = unixSockets();
             for (const pid of pids) {
                 const fds = fdTargets(pid);
                 const sockets = Object.entries(fds).filter(([, t]) => t.startsWith('socket:'));
-                expect(sockets).withContext(`sockets of worker ${pid}`).toEqual([]);
+                expect(sockets.map(([fd]) => fd)).withContext(`sockets of worker ${pid}`).toEqual(['3']);
                 expect(listeningFds(pid)).toEqual([]);
-                // stdin (requests) and fd 3 (replies) are pipes whose other end is ours.
-                for (const fd of ['0', '3']) {
-                    expect(fds[fd]).withContext(`worker ${pid} fd ${fd}`).toMatch(/^pipe:\[\d+\]$/);
-                    expect(ours.has(fds[fd])).withContext(`the parent holds the other end of ${fds[fd]}`).toBeTrue();
-                }
+                const inode = /\d+/.exec(fds['3'])?.[0] ?? '';
+                // connected (state 03), no name anyone could connect to, and not held by the parent
+                expect(unix.get(inode)).withContext(`worker ${pid} fd 3 in /proc/net/unix`).toEqual({ state: '03', path: '' });
+                expect(ours.has(fds['3'])).withContext('the parent does not keep the worker\'s end').toBeFalse();
+                expect(fds['0']).withContext(`worker ${pid} stdin`).toBe('/dev/null');
             }
         } finally {
             pool.stop().wait(10);

@@ -1,17 +1,34 @@
 // The worker host (src/workers/host.ts → dist/kaa-worker.js) on its own:
-// started by hand on a pipe, it must refuse a malformed frame clearly (exit
+// started by hand on a socket pair, it must refuse a malformed frame clearly (exit
 // status 3, a message on stderr) instead of waiting forever.
 import Gio from 'gi://Gio';
+import { dupSocketFd, socketPair } from '../../src/io/socket-pair.js';
+import { unixInputStream } from '../../src/notifier/platform.js';
 import { ROOT } from './support.js';
 
+// Started by hand as worker.ts does: its link is one end of a socket pair on fd 3.
 function runHost(input: Uint8Array): Promise<{ status: number; stderr: string; stdout: Uint8Array }> {
-    const proc = Gio.Subprocess.new(['/bin/sh', '-c', 'exec 3>&1 1>&2 gjs -m "$0"', `${ROOT}/dist/kaa-worker.js`],
-        Gio.SubprocessFlags.STDIN_PIPE | Gio.SubprocessFlags.STDOUT_PIPE | Gio.SubprocessFlags.STDERR_PIPE);
+    const [mine, theirs] = socketPair();
+    const launcher = Gio.SubprocessLauncher.new(Gio.SubprocessFlags.STDERR_PIPE);
+    launcher.take_fd(dupSocketFd(theirs), 3);
+    theirs.close();
+    const proc = launcher.spawnv(['/bin/sh', '-c', 'exec 1>&2 gjs -m "$0"', `${ROOT}/dist/kaa-worker.js`]);
+    launcher.close();
+    if (input.length)
+        mine.send(input, null);
+    mine.shutdown(false, true);
     return new Promise((resolve, reject) => {
-        proc.communicate_async(new (imports.gi.GLib.Bytes)(input), null, (_p, res) => {
+        proc.communicate_async(null, null, (_p, res) => {
             try {
-                const [, stdout, stderr] = proc.communicate_finish(res);
-                resolve({ status: proc.get_exit_status(), stderr: new TextDecoder().decode(stderr?.toArray()), stdout: stdout?.toArray() ?? new Uint8Array(0) });
+                const [, , stderr] = proc.communicate_finish(res);
+                const link = unixInputStream(mine.get_fd(), false);
+                const parts: Uint8Array[] = [];
+                for (let chunk = link.read_bytes(65536, null).toArray(); chunk.length; chunk = link.read_bytes(65536, null).toArray())
+                    parts.push(chunk);
+                mine.close();
+                const stdout = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+                parts.reduce((at, p) => (stdout.set(p, at), at + p.length), 0);
+                resolve({ status: proc.get_exit_status(), stderr: new TextDecoder().decode(stderr?.toArray()), stdout });
             } catch (e) {
                 reject(e);
             }

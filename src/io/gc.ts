@@ -1,5 +1,5 @@
 /**
- * Two process-wide policies of the worker pipes.
+ * The GC policy of frame links (link.ts).
  *
  * Controlled GCs: GJS 1.74 refuses every GLib→JS callback while an
  * incremental GC is in progress (DESIGN.md §1), and `read_bytes()` buffers
@@ -7,19 +7,11 @@
  * {@link GC_BYTES} have moved, the end of the next read dispatch (a point
  * where no user code runs) finishes a full GC with `System.gc()`. That keeps
  * the engine from starting incremental GCs of its own while frames flow,
- * and the memory of the pipes bounded. (A dropped watch is still re-armed,
- * transport.ts: this makes it rare, not impossible.)
- *
- * SIGPIPE: writing to a pipe whose reader died raises SIGPIPE, which kills
- * a gjs process. Class-initialising `GSocket` sets SIGPIPE to SIG_IGN,
- * process-wide (GIO does it for sockets; any GIO network app has it), so a
- * dead peer becomes an EPIPE error instead. Children inherit the ignored
- * disposition.
+ * and the memory of the links bounded. (A dropped watch is still re-armed,
+ * watch.ts: this makes it rare, not impossible.)
  * @module
  */
-import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
-import GObject from 'gi://GObject';
 import system from 'system';
 
 /**
@@ -32,7 +24,6 @@ export const GC_BYTES = Number(GLib.getenv('KAA_WORKER_GC_BYTES')) || 32 * 1024 
 const FRAME_COST = 4096;
 
 let moved = 0;
-let sigpipeIgnored = false;
 
 /**
  * Counts traffic toward the next controlled GC.
@@ -61,17 +52,5 @@ export function collectIfDue(threshold = GC_BYTES): void {
     if (moved >= threshold) {
         moved = 0;
         system.gc();
-    }
-}
-
-/**
- * Makes a write to a dead pipe an EPIPE error instead of a fatal SIGPIPE (once per process).
- * @example
- * ignoreSigpipe(); // before the first write to a pipe whose reader may die
- */
-export function ignoreSigpipe(): void {
-    if (!sigpipeIgnored) {
-        GObject.type_class_ref(Gio.Socket.$gtype);
-        sigpipeIgnored = true;
     }
 }

@@ -7,7 +7,9 @@
  * without its callback ever running (the data stays in the kernel, nothing is
  * lost, but nobody would read it). Every armed watch is therefore listed in
  * {@link armed}, and one check the loop runs after every kaa-driven iteration
- * (`addIterationCheck`) looks each one up by id; a missing one is forgotten
+ * (`addIterationCheck`) looks each one up by id (except one whose callback
+ * ran in that iteration: it exists; a lookup makes a `GLib.Source`
+ * wrapper, not free); a missing one is forgotten
  * (`forgetSource` also finishes the GC, so the new source is not refused
  * again) and armed anew. In a loop kaa does not drive (a host application's)
  * a dropped watch is re-armed after the next kaa callback the host runs.
@@ -53,6 +55,7 @@ export class FdWatch {
     readonly #fn: (condition: GLib.IOCondition) => boolean;
     readonly #kind: string;
     #id = 0;
+    #ran = false;
 
     /**
      * @param fd - the file descriptor.
@@ -95,9 +98,15 @@ export class FdWatch {
         this.#unlist();
     }
 
-    /** Re-arms the watch if GJS dropped its source; called after every kaa iteration. */
+    /**
+     * Re-arms the watch if GJS dropped its source; called after every kaa
+     * iteration. A watch whose callback ran since the last check exists (a
+     * source dispatches once per iteration): no lookup.
+     */
     verify(): void {
-        if (!this.#id || sourceExists(this.#id))
+        const ran = this.#ran;
+        this.#ran = false;
+        if (!this.#id || ran || sourceExists(this.#id))
             return;
         forgetSource(this.#id);
         this.#arm();
@@ -121,6 +130,7 @@ export class FdWatch {
     #dispatch(id: number, condition: GLib.IOCondition): boolean {
         if (this.#id !== id)
             return false;
+        this.#ran = true;
         let keep = false;
         try {
             keep = this.#fn(condition) !== false;

@@ -92,6 +92,8 @@ export class FrameLink<M> {
     readonly #burst: number;
     readonly #idleWait: (() => number) | null;
     readonly #queue: Uint8Array[] = [];
+    /** Whether each queued array is the link's own (a copy) rather than the caller's. */
+    readonly #owned: boolean[] = [];
     #queued = 0;
     #waiting = false;
     #depth = 0;
@@ -130,26 +132,35 @@ export class FrameLink<M> {
     }
 
     /**
-     * Sends one frame: written now as far as the fd takes it, the rest when it drains.
-     * @param frame - the frame bytes (kept by reference until written: do not change them).
+     * Sends one frame: written now as far as the fd takes it, the rest (copied)
+     * when it drains.
+     * @param frame - the frame bytes, or its parts in order (large values are
+     *   written from where they are, not copied into one buffer).
      * @returns false when the link is closed (nothing was sent).
      */
-    send(frame: Uint8Array): boolean {
+    send(frame: Uint8Array | readonly Uint8Array[]): boolean {
         if (this.#closed)
             return false;
-        noteMoved(frame.length);
-        if (this.#blocking) {
-            try {
-                this.#transport.writeAll(frame);
-            } catch (error) {
-                this.#end(error as Error);
+        const parts = frame instanceof Uint8Array ? [frame] : frame;
+        for (const part of parts) {
+            noteMoved(part.length);
+            if (this.#blocking) {
+                try {
+                    this.#transport.writeAll(part);
+                } catch (error) {
+                    this.#end(error as Error);
+                }
+                continue;
             }
-            return !this.#closed;
+            // Queued parts are copied: the caller's arrays may change once send() returned.
+            this.#queue.push(this.#waiting ? part.slice() : part);
+            this.#owned.push(this.#waiting);
+            this.#queued += part.length;
+            if (!this.#waiting)
+                this.#flush();
+            if (this.#closed)
+                break;
         }
-        this.#queue.push(frame);
-        this.#queued += frame.length;
-        if (!this.#waiting)
-            this.#flush();
         return !this.#closed;
     }
 
@@ -173,6 +184,7 @@ export class FrameLink<M> {
             return;
         }
         this.#queue.length = 0;
+        this.#owned.length = 0;
         this.#queued = 0;
         try {
             this.#socket.shutdown(false, true);
@@ -294,10 +306,12 @@ export class FrameLink<M> {
             this.#queued -= n;
             if (n >= frame.length) {
                 this.#queue.shift();
+                this.#owned.shift();
                 continue;
             }
-            if (n > 0)
-                this.#queue[0] = frame.subarray(n);
+            // The rest waits: copied once if it is the caller's (which may change it once send() returned).
+            this.#queue[0] = this.#owned[0] ? frame.subarray(n) : frame.slice(n);
+            this.#owned[0] = true;
             this.#waiting = true;
             this.#transport.waitWritable(() => this.#flush());
             return;
@@ -318,6 +332,7 @@ export class FrameLink<M> {
 
     #stop(): void {
         this.#queue.length = 0;
+        this.#owned.length = 0;
         this.#queued = 0;
         this.#transport.close();
         try {

@@ -16,7 +16,7 @@ import { encodeResult, settleMainCall } from './main-calls.js';
 import { CALL, CALL_PROGRESS, DEFINE, PROGRESS, RESULT, encodeFrame, type Message } from './protocol.js';
 
 type Callable = (...args: unknown[]) => unknown;
-type Send = (frame: Uint8Array) => boolean;
+type Send = (frame: Uint8Array | readonly Uint8Array[]) => boolean;
 
 /** How often (at most) progress goes to the main process, in ms. */
 const PROGRESS_MS = 20;

@@ -14,12 +14,12 @@ import { describeValue } from '../notifier/errors.js';
 import { logException } from '../notifier/log.js';
 import { InProgress } from '../async/inprogress.js';
 import { Encoder } from './codec.js';
-import { encodeFrame, MAIN_CALL, RESULT, type Message } from './protocol.js';
+import { encodeFrame, encodeFrameParts, MAIN_CALL, RESULT, type Message } from './protocol.js';
 
 /** What a worker host gives this module: a way to send frames to the main process. */
 export interface HostLink {
     /** Sends a frame to the main process; false when the link is closed. */
-    send(frame: Uint8Array): boolean;
+    send(frame: Uint8Array | readonly Uint8Array[]): boolean;
 }
 
 type Exposed = (...args: never[]) => unknown;
@@ -115,7 +115,7 @@ function callExposed(name: string, args: unknown[]): unknown {
  * @example
  * case MAIN_CALL: serveMainCall(message, frame => worker.reply(frame)); break;
  */
-export function serveMainCall(message: Message, reply: (frame: Uint8Array) => void): void {
+export function serveMainCall(message: Message, reply: (frame: Uint8Array | Uint8Array[]) => void): void {
     const [, id, name, args] = message as [number, number, string, unknown[]];
     const answer = (ok: boolean, value: unknown) => reply(encodeResult(id, ok, value));
     const ip = new InProgress<unknown>().execute(() => callExposed(name, Array.isArray(args) ? args : []));
@@ -127,14 +127,14 @@ export function serveMainCall(message: Message, reply: (frame: Uint8Array) => vo
  * @param id - the call id.
  * @param ok - success or failure.
  * @param value - the result or the error.
- * @returns the frame.
+ * @returns the frame, or its parts (a large binary value is not copied into it).
  * @example
  * link.send(encodeResult(id, true, value));
  */
-export function encodeResult(id: number, ok: boolean, value: unknown): Uint8Array {
+export function encodeResult(id: number, ok: boolean, value: unknown): Uint8Array | Uint8Array[] {
     let encoder = new Encoder();
     try {
-        return encodeFrame([RESULT, id, ok ? 1 : 0, encoder.encode(value, ok ? 'result' : 'error')], encoder);
+        return encodeFrameParts([RESULT, id, ok ? 1 : 0, encoder.encode(value, ok ? 'result' : 'error')], encoder);
     } catch (e) {
         encoder = new Encoder();
         const error = e instanceof Error ? e : new Error(String(e));

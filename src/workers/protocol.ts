@@ -90,6 +90,36 @@ export function encodeFrame(message: Message, enc: Encoder | null): Uint8Array {
     return frame;
 }
 
+/** Binary sections from this size on travel as their own parts (no copy into the frame). */
+const PART_BYTES = 65536;
+
+/**
+ * Builds one frame as parts to write one after the other: the header and
+ * JSON, then each binary value as it is (a large Uint8Array is not copied).
+ * Small frames are one part.
+ * @param message - the JSON-ready message array.
+ * @param enc - the codec encoder that holds the binaries, or null.
+ * @returns the parts.
+ * @throws RangeError when the frame would exceed {@link MAX_FRAME_BYTES}.
+ * @example
+ * link.send(encodeFrameParts([RESULT, id, 1, enc.encode(value, 'result')], enc));
+ */
+export function encodeFrameParts(message: Message, enc: Encoder | null): Uint8Array[] {
+    const binLength = enc?.binaryLength ?? 0;
+    if (binLength < PART_BYTES || !enc)
+        return [encodeFrame(message, enc)];
+    const json = encoder.encode(JSON.stringify(message));
+    if (json.length + binLength > MAX_FRAME_BYTES)
+        throw new RangeError(`a worker message of ${json.length + binLength} bytes exceeds the limit of ${MAX_FRAME_BYTES} bytes`);
+    const head = new Uint8Array(HEADER_BYTES + json.length);
+    head.set(json, HEADER_BYTES);
+    const view = new DataView(head.buffer, 0, HEADER_BYTES);
+    view.setUint32(0, ((MAGIC << 16) | (enc.tagged ? FLAG_TAGGED : 0)) >>> 0, true);
+    view.setUint32(4, json.length, true);
+    view.setUint32(8, binLength, true);
+    return [head, ...enc.blobs.filter(blob => blob.length > 0)];
+}
+
 /**
  * Cuts frames out of the byte stream of a pipe. Feed it what the pipe gave
  * (`push`), then take frames (`next`) until it returns null. The binary

@@ -22,7 +22,7 @@ import { defer } from '../notifier/scheduler.js';
 import { InProgress, onAbort } from '../async/inprogress.js';
 import { InProgressStatus } from '../async/status.js';
 import { Encoder } from './codec.js';
-import { CALL, CALL_PROGRESS, encodeFrame } from './protocol.js';
+import { CALL, CALL_PROGRESS, encodeFrameParts } from './protocol.js';
 import { ThreadPool } from './pool.js';
 import { DEFAULT_POOL, poolNamed } from './registry.js';
 import { gobjectPool } from './gobject.js';
@@ -174,7 +174,7 @@ export function submit(pool: ThreadPool, fn: Shipped | { readonly key: string; r
     const encoded = encoder.encode(args, 'args');
     const id = nextCallId++;
     const key = 'key' in fn ? fn.key : fn.id;
-    const frame = encodeFrame([CALL, id, key, encoded, options.progress ? CALL_PROGRESS : 0], encoder);
+    const frame = encodeFrameParts([CALL, id, key, encoded, options.progress ? CALL_PROGRESS : 0], encoder);
     const ip = new ThreadInProgress<unknown>({ name: fn.label });
     const status = options.progress ? new InProgressStatus() : null;
     ip.progress = status;
@@ -185,7 +185,15 @@ export function submit(pool: ThreadPool, fn: Shipped | { readonly key: string; r
     ip.job = job;
     onAbort(ip, () => pool.cancel(job));
     pool.submit(job);
+    if (job.state === 'queued' && frame.length > 1)
+        job.frame = concat(frame); // waits for a worker: a snapshot of the arguments, as they are now
     return ip;
+}
+
+function concat(parts: readonly Uint8Array[]): Uint8Array[] {
+    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    parts.reduce((at, p) => (out.set(p, at), at + p.length), 0);
+    return [out];
 }
 
 function runLocal(fn: Fn, thisArg: unknown, args: unknown[], options: ThreadedOptions, label: string): unknown {

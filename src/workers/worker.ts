@@ -45,8 +45,12 @@ const STOP_GRACE = 2;
 /** One call handed to a worker. */
 export interface Job {
     readonly id: number;
-    /** The CALL frame, built at the call site (so the arguments are a snapshot). */
-    readonly frame: Uint8Array;
+    /**
+     * The CALL frame's parts, built at the call site: a large binary argument
+     * is sent from where it is if a worker takes the call at once, else
+     * copied (a snapshot) while the call waits.
+     */
+    frame: Uint8Array[];
     /** The function to define first in a worker that has not seen it; null for module functions. */
     readonly fn: { readonly id: number; readonly source: string } | null;
     readonly priority: number;
@@ -205,7 +209,7 @@ export class Worker {
      * Sends a frame that answers the worker (a `callMain` result).
      * @param frame - the frame.
      */
-    reply(frame: Uint8Array): void {
+    reply(frame: Uint8Array | readonly Uint8Array[]): void {
         this.#link.send(frame);
     }
 

@@ -95,7 +95,11 @@ export function setWorkerHost(pathOrUri: string | null): void {
 }
 
 function checkHost(pathOrUri: string): string {
-    return typeof pathOrUri === 'string' && pathOrUri.startsWith(RESOURCE_SCHEME) ? pathOrUri : toPath(pathOrUri);
+    if (typeof pathOrUri === 'string' && pathOrUri.startsWith(RESOURCE_SCHEME))
+        return pathOrUri;
+    if (typeof pathOrUri === 'string' && (pathOrUri.startsWith('file://') || GLib.path_is_absolute(pathOrUri)))
+        return toPath(pathOrUri);
+    throw new TypeError(`the worker host must be an absolute path, a file:// URI or a resource:/// URI (got ${describeValue(pathOrUri)})`);
 }
 
 /**

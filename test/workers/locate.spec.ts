@@ -11,6 +11,7 @@ import { ROOT, stopWorkers } from './support.js';
 
 const PREFIX = '/org/kaa/test/locate/js';
 const HOST_URI = `resource://${PREFIX}/kaa-worker.js`;
+const BROKEN = '/org/kaa/test/locate/broken';
 
 describe('a worker host in a GResource', () => {
     let tmp = '';
@@ -21,9 +22,11 @@ describe('a worker host in a GResource', () => {
         tmp = GLib.dir_make_tmp('kaa-locate-XXXXXX');
         gresource = `${tmp}/test.gresource`;
         GLib.file_set_contents(`${tmp}/test.gresource.xml`, `<?xml version="1.0" encoding="UTF-8"?>
-<gresources><gresource prefix="${PREFIX}"><file>kaa-worker.js</file></gresource></gresources>`);
+<gresources><gresource prefix="${PREFIX}"><file>kaa-worker.js</file></gresource>
+<gresource prefix="${BROKEN}"><file alias="kaa-worker.js">broken.js</file></gresource></gresources>`);
+        GLib.file_set_contents(`${tmp}/broken.js`, 'export const = ;\n');
         const [, , err, status] = GLib.spawn_sync(null, ['glib-compile-resources', '--sourcedir', `${ROOT}/dist`,
-            '--target', gresource, `${tmp}/test.gresource.xml`], null, GLib.SpawnFlags.SEARCH_PATH, null);
+            '--sourcedir', tmp, '--target', gresource, `${tmp}/test.gresource.xml`], null, GLib.SpawnFlags.SEARCH_PATH, null);
         expect(status).withContext(new TextDecoder().decode(err ?? new Uint8Array(0))).toBe(0);
         resource = Gio.Resource.load(gresource);
         resource._register();
@@ -53,6 +56,18 @@ describe('a worker host in a GResource', () => {
         expect(exists).toBeTrue();
         expect(mainthread).toBeFalse();
         expect(pid).not.toBe(Gio.Credentials.new().get_unix_pid());
+    });
+
+    it('fails the call clearly when the worker cannot import the host from the GResource', async () => {
+        setWorkerHost(`resource://${BROKEN}/kaa-worker.js`);
+        let error: unknown = null;
+        try {
+            await threaded()(() => 1)();
+        } catch (e) {
+            error = e;
+        }
+        expect(error).toBeInstanceOf(WorkerError);
+        expect(String(error)).toMatch(/status 4; its stderr ended with:\n.*kaa worker: cannot import resource:\/\/\/org\/kaa\/test\/locate\/broken\/kaa-worker\.js from .*test\.gresource: SyntaxError/);
     });
 
     it('is refused clearly when no loaded GResource holds it', () => {

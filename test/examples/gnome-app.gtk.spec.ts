@@ -9,16 +9,12 @@
 import Gdk from 'gi://Gdk?version=4.0';
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
-import { ROOT, runExample, sleep, type ChildResult } from './example-child.js';
+import { expectOk, ROOT, runExample, sleep } from './example-child.js';
 
 const APP_ID = 'org.example.KaaDemo';
 
 let tmp = '';
 let prefix = '';
-
-function expectOk(r: ChildResult, what: string): void {
-    expect(r.status).withContext(`${what}\n${r.stdout}\n${r.stderr}`).toBe(0);
-}
 
 function text(path: string): string {
     return new TextDecoder().decode(GLib.file_get_contents(path)[1]);

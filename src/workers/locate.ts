@@ -81,6 +81,29 @@ export function toPath(pathOrUri: string): string {
 }
 
 /**
+ * The URI a worker imports a module from (`workerModule()`, the GObject
+ * worker's `module`): a `resource:///` URI as it is — a worker whose host is
+ * in a GResource has that GResource registered, so the module must be in
+ * the same one — else the `file://` URI of the path or URI.
+ * @param pathOrUri - an absolute path, a `file://` URI or a `resource:///` URI.
+ * @returns the URI.
+ * @throws TypeError for a relative path or another kind of URI.
+ * @example
+ * moduleUri('/srv/app/tasks.js'); // 'file:///srv/app/tasks.js'
+ */
+export function moduleUri(pathOrUri: string): string {
+    if (typeof pathOrUri === 'string' && pathOrUri.startsWith(RESOURCE_SCHEME))
+        return pathOrUri;
+    try {
+        return GLib.filename_to_uri(toPath(pathOrUri), null);
+    } catch (e) {
+        if (!(e instanceof TypeError))
+            throw e;
+        throw new TypeError(`expected an absolute path, a file:// URI or a resource:/// URI (got ${describeValue(pathOrUri)})`);
+    }
+}
+
+/**
  * Tells kaa where the worker host is, when it is not next to the bundle
  * (an app that bundles kaa itself ships `kaa-worker.js` somewhere else).
  * @param pathOrUri - the path, `file://` URI or `resource:///` URI of

@@ -5,7 +5,7 @@
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 import { WorkerError } from '../../src/notifier/errors.js';
-import { threaded } from '../../src/index.js';
+import { threaded, workerModule } from '../../src/index.js';
 import { hostLocation, RESOURCE_BOOTSTRAP, setWorkerHost, workerArgv } from '../../src/workers/locate.js';
 import { ROOT, stopWorkers } from './support.js';
 
@@ -22,9 +22,10 @@ describe('a worker host in a GResource', () => {
         tmp = GLib.dir_make_tmp('kaa-locate-XXXXXX');
         gresource = `${tmp}/test.gresource`;
         GLib.file_set_contents(`${tmp}/test.gresource.xml`, `<?xml version="1.0" encoding="UTF-8"?>
-<gresources><gresource prefix="${PREFIX}"><file>kaa-worker.js</file></gresource>
+<gresources><gresource prefix="${PREFIX}"><file>kaa-worker.js</file><file>tasks.js</file></gresource>
 <gresource prefix="${BROKEN}"><file alias="kaa-worker.js">broken.js</file></gresource></gresources>`);
         GLib.file_set_contents(`${tmp}/broken.js`, 'export const = ;\n');
+        GLib.file_set_contents(`${tmp}/tasks.js`, 'export function twice(n) { return [2 * n, kaa.isMainthread()]; }\n');
         const [, , err, status] = GLib.spawn_sync(null, ['glib-compile-resources', '--sourcedir', `${ROOT}/dist`,
             '--sourcedir', tmp, '--target', gresource, `${tmp}/test.gresource.xml`], null, GLib.SpawnFlags.SEARCH_PATH, null);
         expect(status).withContext(new TextDecoder().decode(err ?? new Uint8Array(0))).toBe(0);
@@ -56,6 +57,12 @@ describe('a worker host in a GResource', () => {
         expect(exists).toBeTrue();
         expect(mainthread).toBeFalse();
         expect(pid).not.toBe(Gio.Credentials.new().get_unix_pid());
+    });
+
+    it('runs a worker module that is a resource of the same GResource', async () => {
+        setWorkerHost(HOST_URI);
+        const tasks = workerModule<{ twice(n: number): [number, boolean] }>(`resource://${PREFIX}/tasks.js`);
+        expect(await tasks.twice(21)).toEqual([42, false]);
     });
 
     it('fails the call clearly when the worker cannot import the host from the GResource', async () => {

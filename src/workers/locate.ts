@@ -168,7 +168,7 @@ function inResource(uri: string, what: string): HostLocation {
     const resource = GLib.uri_unescape_string(uri.slice(RESOURCE_SCHEME.length - 1), null) ?? '';
     let gresource = gresourceOf.get(resource);
     if (gresource === undefined) {
-        gresource = mappedGResources().find(file => holds(file, resource));
+        gresource = mappedGResourceHolding(resource);
         if (gresource === undefined) {
             throw new WorkerError(`cannot start a worker: ${what} is the resource ${uri}, and no GResource file ` +
                 'loaded in this process holds it (load it with Gio.Resource.load(path)._register()), ' +
@@ -179,13 +179,17 @@ function inResource(uri: string, what: string): HostLocation {
     return { uri, gresource };
 }
 
-/** The GVDB files mapped into this process (GLib maps each GResource file it loads), in map order. */
-function mappedGResources(): string[] {
+/**
+ * The GResource file mapped into this process (GLib maps each one it loads)
+ * that holds `resource`: the files named `*.gresource` first, then any other
+ * GVDB file (a GTK app maps many files: fonts, caches, libraries).
+ */
+function mappedGResourceHolding(resource: string): string | undefined {
     let text = '';
     try {
         text = new TextDecoder().decode(GLib.file_get_contents('/proc/self/maps')[1]);
     } catch {
-        return [];
+        return undefined;
     }
     const files = new Set<string>();
     for (const line of text.split('\n')) {
@@ -193,7 +197,9 @@ function mappedGResources(): string[] {
         if (at >= 0 && !line.endsWith(' (deleted)'))
             files.add(line.slice(at + 1));
     }
-    return [...files].filter(isGvdb);
+    const named = [...files].filter(file => file.endsWith('.gresource'));
+    return named.find(file => isGvdb(file) && holds(file, resource)) ??
+        [...files].find(file => !named.includes(file) && isGvdb(file) && holds(file, resource));
 }
 
 function isGvdb(path: string): boolean {

@@ -20,7 +20,7 @@ describe('a worker host in a GResource', () => {
 
     beforeAll(() => {
         tmp = GLib.dir_make_tmp('kaa-locate-XXXXXX');
-        gresource = `${tmp}/test.gresource`;
+        gresource = `${tmp}/test.resources`; // not named *.gresource: found by its GVDB header
         GLib.file_set_contents(`${tmp}/test.gresource.xml`, `<?xml version="1.0" encoding="UTF-8"?>
 <gresources><gresource prefix="${PREFIX}"><file>kaa-worker.js</file><file>tasks.js</file></gresource>
 <gresource prefix="${BROKEN}"><file alias="kaa-worker.js">broken.js</file></gresource></gresources>`);
@@ -74,7 +74,7 @@ describe('a worker host in a GResource', () => {
             error = e;
         }
         expect(error).toBeInstanceOf(WorkerError);
-        expect(String(error)).toMatch(/status 4; its stderr ended with:\n.*kaa worker: cannot import resource:\/\/\/org\/kaa\/test\/locate\/broken\/kaa-worker\.js from .*test\.gresource: SyntaxError/);
+        expect(String(error)).toMatch(/status 4; its stderr ended with:\n.*kaa worker: cannot import resource:\/\/\/org\/kaa\/test\/locate\/broken\/kaa-worker\.js from .*test\.resources: SyntaxError/);
     });
 
     it('is refused clearly when no loaded GResource holds it', () => {

@@ -42,6 +42,10 @@ describe('examples/gnome-app', () => {
     });
 
     it('installs a gjs -m launcher, a .desktop file, and a GResource holding the app and every .js file of kaa\'s dist/', () => {
+        // Nothing else: no kaa-worker.js file for workers to fall back on.
+        const [, out] = GLib.spawn_command_line_sync(`find ${GLib.shell_quote(prefix)} -type f -printf '%P\\n'`);
+        expect(new TextDecoder().decode(out ?? new Uint8Array(0)).trim().split('\n').sort()).toEqual([
+            `bin/${APP_ID}`, `share/${APP_ID}/${APP_ID}.src.gresource`, `share/applications/${APP_ID}.desktop`].sort());
         const launcher = `${prefix}/bin/${APP_ID}`;
         expect(GLib.file_test(launcher, GLib.FileTest.IS_EXECUTABLE)).withContext(launcher).toBeTrue();
         const source = text(launcher);

@@ -50,7 +50,7 @@ const [gresource, uri] = ARGV.splice(0, 2);
 Gio.Resource.load(gresource)._register();
 const loop = new GLib.MainLoop(null, false);
 let serve = null;
-globalThis.${RESOURCE_BOOT_HOOK} = run => { serve = run; loop.quit(); };
+globalThis.${RESOURCE_BOOT_HOOK} = run => { delete globalThis.${RESOURCE_BOOT_HOOK}; serve = run; loop.quit(); };
 import(uri).catch(e => { printerr('kaa worker: cannot import ' + uri + ' from ' + gresource + ': ' + e); loop.quit(); });
 loop.run();
 if (serve) serve(); else imports.system.exit(4);

@@ -51,9 +51,11 @@ describe('a worker host in a GResource', () => {
         // In the worker: the resource is registered there too, and this is not the main process.
         const probe = threaded()((uri: string) => {
             const G = imports.gi.Gio;
-            return [G.File.new_for_uri(uri).query_exists(null), kaa.isMainthread(), G.Credentials.new().get_unix_pid()];
+            return [G.File.new_for_uri(uri).query_exists(null), kaa.isMainthread(), G.Credentials.new().get_unix_pid(),
+                Object.keys(globalThis).filter(k => k.startsWith('__kaa'))];
         });
-        const [exists, mainthread, pid] = await probe(HOST_URI) as [boolean, boolean, number];
+        const [exists, mainthread, pid, leftovers] = await probe(HOST_URI) as [boolean, boolean, number, string[]];
+        expect(leftovers).toEqual([]); // the bootstrap's hook is gone
         expect(exists).toBeTrue();
         expect(mainthread).toBeFalse();
         expect(pid).not.toBe(Gio.Credentials.new().get_unix_pid());

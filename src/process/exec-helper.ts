@@ -1,5 +1,5 @@
 /**
- * The exec helper: a 288-byte x86-64 Linux program that kaa writes out once
+ * The exec helper: a 344-byte x86-64 Linux program that kaa writes out once
  * per process and starts every child through, so that a spawn is both fast
  * and leaks no file descriptor.
  *

@@ -178,7 +178,9 @@ export function spawn(command: Command, argv: string[]): Spawned {
     if (helper !== null && path !== null && usableCwd(command.cwd)) {
         const options = { setsid: command.processGroup, cwd: command.cwd };
         try {
-            return { subprocess: spawnWith(command, helperArgv(helper, path, argv, options), true), group: command.processGroup };
+            // A path is passed as written (as GLib would: relative to `cwd`, `$0` of a script without `#!`).
+            const program = argv[0].includes('/') ? argv[0] : path;
+            return { subprocess: spawnWith(command, helperArgv(helper, program, argv, options), true), group: command.processGroup };
         } catch (error) {
             // No child ran. If the fork path can start it, the helper was at fault (a `noexec` temp directory…).
             const spawned = spawnForked(command, argv);

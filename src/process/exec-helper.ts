@@ -1,5 +1,5 @@
 /**
- * The exec helper: a 344-byte x86-64 Linux program that kaa writes out once
+ * The exec helper: a 385-byte x86-64 Linux program that kaa writes out once
  * per process and starts every child through, so that a spawn is both fast
  * and leaks no file descriptor.
  *
@@ -30,8 +30,9 @@
  *    much as the spawn itself),
  * 4. `chdir()`s when asked (a working directory would force GLib's fork),
  * 5. `execve()`s the program (an absolute path, resolved by the caller) with
- *    its argv and the environment GLib gave it; if `chdir()` or `execve()`
- *    fails it exits with 127. The pid stays the program's.
+ *    its argv and the environment GLib gave it — a file without a `#!` line
+ *    (ENOEXEC) with `/bin/sh PATH ARGS…`, as GLib does; if `chdir()` or
+ *    `execve()` fails it exits with 127. The pid stays the program's.
  *
  * Its argv: `[helper, MODE, (CWD,) PATH, ARGV0, ARGS…]`, where MODE is three
  * characters: `lowfd + '0'`, `'s'` (setsid) or `'-'`, `'c'` (chdir to CWD)
@@ -117,16 +118,26 @@ import { logException } from '../notifier/log.js';
  *           lea rdx, [rsp+rax*8+16]    ; envp
  *           mov eax, 59                ; execve(PATH, argv, envp)
  *           syscall
+ *           cmp rax, -8                ; ENOEXEC: no #! line; run it with /bin/sh, as GLib does
+ *           jne 6f
+ *           mov rax, [r14]
+ *           mov [r14+8], rax           ; argv: /bin/sh PATH ARGS… (over ARGV0)
+ *           lea rdi, [rip+7f]
+ *           mov [r14], rdi
+ *           mov rsi, r14
+ *           mov eax, 59                ; execve("/bin/sh", argv, envp)
+ *           syscall
  *   6:      mov edi, 127
  *           mov eax, 231               ; exit_group(127)
  *           syscall
+ *   7:      .asciz "/bin/sh"
  */
 const CODE =
     '488b5c24104c8d742418440fb6234183ec304489e7beffffffff31d2b8b40100000f054885c074404c8d5424f031ffbe0700000031d2' +
     'b82e0100000f0541bd000001004885c0750d488b4424f04c39e873034989c54489e74439ef730bb8030000000f05ffc7ebf031c04889' +
     '4424c048894424c848894424d048894424d8bf0d000000488d7424c031d241ba08000000b80d0000000f05807b01737507b870000000' +
-    '0f05807b02637513498b3eb8500000000f054885c0751b4983c608498b3e498d7608488b0424488d54c410b83b0000000f05bf7f0000' +
-    '00b8e70000000f05';
+    '0f05807b02637513498b3eb8500000000f054885c0753c4983c608498b3e498d7608488b0424488d54c410b83b0000000f054883f8f8' +
+    '751b498b0649894608488d3d1900000049893e4c89f6b83b0000000f05bf7f000000b8e70000000f052f62696e2f736800';
 
 const BASE = 0x400000;
 const EHDR = 64;

@@ -135,3 +135,31 @@ kaa.main.run();`, { TMPDIR: '/nonexistent/kaa-spec' });
         expect(r.status).toBe(0);
     });
 });
+
+describe('the exec helper', () => {
+    afterEach(() => {
+        expect(liveChildren()).toBe(0);
+    });
+
+    it('runs a file without a #! line with /bin/sh (as GLib does), with its arguments, in cwd', async () => {
+        const dir = GLib.dir_make_tmp('kaa-exec-spec-XXXXXX');
+        const script = `${dir}/plain`;
+        try {
+            GLib.file_set_contents_full(script, 'echo "$0|$1|$2|$(pwd)"\n', GLib.FileSetContentsFlags.NONE, 0o755);
+            const [out] = await new Process(['./plain', 'a b', 'c'], { cwd: dir }).communicate();
+            expect(out).toBe(`./plain|a b|c|${dir}\n`);
+        } finally {
+            GLib.unlink(script);
+            GLib.rmdir(dir);
+        }
+    });
+
+    it('keeps argv[0] as written, and the pid is the program\'s', async () => {
+        // It waits for stdin's end (communicate() closes it): a child that ends at once may be reaped before start() reads its pid.
+        const proc = new Process(['sh', '-c', 'read x; echo "$0 $$"', 'name-as-written']);
+        const [out] = await proc.communicate();
+        expect(out).toBe(`name-as-written ${proc.pid}\n`);
+        const [own] = await new Process(['sh', '-c', 'echo $0']).communicate();
+        expect(own).toBe('sh\n');
+    });
+});

@@ -20,31 +20,26 @@ const O_CLOEXEC = 0o2000000;
 /** The child's own descriptors: `ls` of its shell's fd directory (ls's own fds are in /proc/<ls>/fd). */
 const LIST_FDS = 'ls /proc/$$/fd';
 
-/** The fds of this process that lack close-on-exec (3 and up). */
-function inheritableFds(): number[] {
-    const found: number[] = [];
+/** The fds open in this process. */
+function ownFds(): number[] {
+    const fds: number[] = [];
     const dir = Gio.File.new_for_path('/proc/self/fd').enumerate_children('standard::name', Gio.FileQueryInfoFlags.NOFOLLOW_SYMLINKS, null);
-    for (let info = dir.next_file(null); info !== null; info = dir.next_file(null)) {
-        const fd = Number(info.get_name());
-        try {
-            const flags = /flags:\s*(\d+)/.exec(decoder.decode(GLib.file_get_contents(`/proc/self/fdinfo/${fd}`)[1]));
-            if (fd > 2 && flags !== null && !(parseInt(flags[1], 8) & O_CLOEXEC))
-                found.push(fd);
-        } catch {
-            // the enumerator's own fd, gone by now
-        }
-    }
+    for (let info = dir.next_file(null); info !== null; info = dir.next_file(null))
+        fds.push(Number(info.get_name()));
     dir.close(null);
-    return found;
+    return fds;
 }
 
-function countFds(): number {
-    let n = 0;
-    const dir = Gio.File.new_for_path('/proc/self/fd').enumerate_children('standard::name', Gio.FileQueryInfoFlags.NOFOLLOW_SYMLINKS, null);
-    while (dir.next_file(null) !== null)
-        n++;
-    dir.close(null);
-    return n;
+/** The fds of this process that lack close-on-exec (3 and up). */
+function inheritableFds(): number[] {
+    return ownFds().filter(fd => {
+        try {
+            const flags = /flags:\s*(\d+)/.exec(decoder.decode(GLib.file_get_contents(`/proc/self/fdinfo/${fd}`)[1]));
+            return fd > 2 && flags !== null && !(parseInt(flags[1], 8) & O_CLOEXEC);
+        } catch {
+            return false; // the enumerator's own fd, gone by now
+        }
+    });
 }
 
 /** SigIgn of a status file, as a bit mask. */
@@ -81,7 +76,7 @@ describe('a child process inherits', () => {
         try {
             const leaky = inheritableFds();
             expect(leaky).withContext('fds without close-on-exec in the parent').toEqual(jasmine.arrayContaining([stdinFd, stdoutFd, stderrFd]));
-            expect(countFds()).withContext('fds open in the parent').toBeGreaterThan(15);
+            expect(ownFds().length).withContext('fds open in the parent').toBeGreaterThan(15);
             const variants: [string, Process][] = [
                 ['default', new Process(['sh', '-c', LIST_FDS])],
                 ['processGroup: false', new Process(['sh', '-c', LIST_FDS], { processGroup: false })],

@@ -186,6 +186,8 @@ function runsOnX8664(): boolean {
 let helperPath: string | null | undefined;
 /** Holds the helper's descriptor (close-on-exec) for the life of the process. */
 let helperFds: Gio.UnixFDList | null = null;
+/** What `/proc/self/fd/N` points to while N is still the helper (`…/helper (deleted)`). */
+let helperTarget = '';
 
 /** Writes the helper out and opens it; returns its `/proc/self/fd/N` path. */
 function install(): string | null {
@@ -203,9 +205,12 @@ function install(): string | null {
             channel.shutdown(false);
         }
         helperFds = list;
-        return `/proc/self/fd/${list.peek_fds()[0]}`;
-    } finally {
+        const path = `/proc/self/fd/${list.peek_fds()[0]}`;
         GLib.unlink(file);
+        helperTarget = GLib.file_read_link(path);
+        return path;
+    } finally {
+        GLib.unlink(file); // (already gone on success)
         GLib.rmdir(dir);
     }
 }
@@ -223,11 +228,23 @@ export function execHelper(): string | null {
         try {
             helperPath = install();
         } catch (error) {
-            logException(error, 'kaa: the exec helper cannot be installed; children are spawned with fork()');
+            logException(error, 'the exec helper cannot be installed; children are spawned with fork()');
             helperPath = null;
         }
+    } else if (helperPath !== null && !stillOpen(helperPath)) {
+        helperFds?.steal_fds(); // not ours any more: never closed here
+        disableExecHelper(new Error(`its descriptor ${helperPath} was closed or replaced by someone else`));
     }
     return helperPath;
+}
+
+/** Whether the helper's fd still is the helper (code that closes fds it does not own could close it; one readlink). */
+function stillOpen(path: string): boolean {
+    try {
+        return GLib.file_read_link(path) === helperTarget;
+    } catch {
+        return false;
+    }
 }
 
 /**
@@ -240,12 +257,17 @@ export function execHelper(): string | null {
 export function disableExecHelper(error: unknown): void {
     if (helperPath === null)
         return;
-    logException(error, 'kaa: the exec helper cannot be run here; children are spawned with fork() from now on');
+    logException(error, 'the exec helper cannot be run here; children are spawned with fork() from now on');
     helperPath = null;
     const fds = helperFds?.steal_fds() ?? [];
     helperFds = null;
-    for (const fd of fds)
-        GLib.close(fd);
+    for (const fd of fds) {
+        try {
+            GLib.close(fd);
+        } catch {
+            // closed already
+        }
+    }
 }
 
 /** What the helper does before it runs the program. */

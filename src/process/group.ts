@@ -95,6 +95,6 @@ export function signalGroups(pgids: readonly number[], signo: number): void {
         GLib.spawn_sync(null, ['/bin/sh', '-c', `kill -s ${signo} -- "$@" 2>/dev/null; exit 0`, 'sh', ...ids], null,
             GLib.SpawnFlags.DEFAULT, null);
     } catch (error) {
-        logException(error, `kaa: signalling the process groups ${ids.join(' ')} failed`);
+        logException(error, `signalling the process groups ${ids.join(' ')} failed`);
     }
 }

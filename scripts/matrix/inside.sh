@@ -10,7 +10,7 @@ mount -t tmpfs -o mode=1777 tmpfs "$r/tmp"
 mkdir -p "$r$KAA_ENTER_PROJECT"
 mount --bind "$KAA_ENTER_PROJECT" "$r$KAA_ENTER_PROJECT"
 # The peers of `npm run bench -- --peers` live in ../shared beside the clone
-# (../../shared beside a folder of worktrees).
+# (or ../../shared beside a worktree in wt/NAME, as bench/run.mjs looks).
 for up in .. ../..; do
     if [ -d "$KAA_ENTER_PROJECT/$up/shared/bench/peers" ]; then
         shared=$(cd "$KAA_ENTER_PROJECT/$up/shared" && pwd)

@@ -55,6 +55,8 @@ export class FdWatch {
     readonly #fn: (condition: GLib.IOCondition) => boolean;
     readonly #kind: string;
     #id = 0;
+    /** The GLib.Source of `#id` (a reference: asking it `is_destroyed()` makes no new wrapper). */
+    #source: GLib.Source | null = null;
     #ran = false;
 
     /**
@@ -95,6 +97,7 @@ export class FdWatch {
             return;
         removeSource(this.#id);
         this.#id = 0;
+        this.#source = null;
         this.#unlist();
     }
 
@@ -106,7 +109,7 @@ export class FdWatch {
     verify(): void {
         const ran = this.#ran;
         this.#ran = false;
-        if (!this.#id || ran || sourceExists(this.#id))
+        if (!this.#id || ran || (this.#source ? !this.#source.is_destroyed() : sourceExists(this.#id)))
             return;
         forgetSource(this.#id);
         this.#arm();
@@ -116,7 +119,8 @@ export class FdWatch {
         let id = 0;
         id = addFdWatch(this.fd, this.condition, condition => this.#dispatch(id, condition), GLib.PRIORITY_DEFAULT, this.#kind);
         this.#id = id;
-        context.find_source_by_id(id)?.set_can_recurse(true);
+        this.#source = context.find_source_by_id(id);
+        this.#source?.set_can_recurse(true);
     }
 
     #unlist(): void {
@@ -137,6 +141,7 @@ export class FdWatch {
         } finally {
             if (!keep && this.#id === id) {
                 this.#id = 0;
+                this.#source = null;
                 this.#unlist();
             }
         }

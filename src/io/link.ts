@@ -36,8 +36,10 @@ import { openTransport } from './source.js';
 import type { Transport } from './transport.js';
 import { isWouldBlock } from './watch.js';
 
-/** The smallest read: `read_bytes(n)` keeps all `n` bytes until a GC, so small frames get small reads. */
-const MIN_READ = 4096;
+/** The first read of a frame: `read_bytes(n)` costs more as `n` grows (256: 5.8 µs, 4096: 8.1 µs on GJS 1.74) and keeps all `n` bytes until a GC; the rest of a larger frame is read at once in one piece. */
+const MIN_READ = 256;
+/** The largest read of queued small frames. */
+const BURST_READ = 65536;
 /** The largest single read (a frame's missing part is read in pieces of at most this). */
 const MAX_READ = 4 * 1024 * 1024;
 /** Frames from this size on free the chunks already copied as they are read. */
@@ -99,6 +101,13 @@ export class FrameLink<M> {
     #depth = 0;
     #closed = false;
     #readSize = MIN_READ;
+    /** The last read filled its buffer: more input is likely there. */
+    #full = false;
+    readonly #sink = {
+        data: (chunk: Uint8Array) => this.#data(chunk),
+        end: (error: unknown) => this.#end(error as Error | null),
+        more: () => this.#full,
+    };
 
     /**
      * @param fd - the fd frames arrive on and leave on; the link owns it (closes it).
@@ -118,7 +127,7 @@ export class FrameLink<M> {
         this.#transport = openTransport(fd, IO_READ | IO_WRITE, socket === null, 'a worker link');
         if (this.#blocking)
             setFdNonblocking(fd, false); // writes wait for room; reads still follow the fd watch
-        this.#transport.startReading({ data: chunk => this.#data(chunk), end: error => this.#end(error as Error | null) }, this.#readSize);
+        this.#transport.startReading(this.#sink, this.#readSize);
     }
 
     /** False once closed (EOF, error or `close()`). */
@@ -196,6 +205,7 @@ export class FrameLink<M> {
     #data(chunk: Uint8Array): void {
         if (this.#closed)
             return;
+        this.#full = chunk.length >= this.#readSize;
         this.#depth++;
         let burst = this.#burst;
         try {
@@ -228,10 +238,13 @@ export class FrameLink<M> {
         } finally {
             this.#depth--;
         }
-        const size = this.#parser.pending > 0 ? Math.min(MAX_READ, this.#parser.pending) : MIN_READ;
+        // A frame still missing bytes: read them in one piece. Reads that fill their
+        // buffer (small frames queued up) double the next one, up to 64 KiB.
+        const size = this.#parser.pending > 0 ? Math.min(MAX_READ, this.#parser.pending)
+            : this.#full ? Math.min(BURST_READ, this.#readSize * 2) : MIN_READ;
         if (size !== this.#readSize && !this.#closed) {
             this.#readSize = size;
-            this.#transport.startReading({ data: c => this.#data(c), end: error => this.#end(error as Error | null) }, size);
+            this.#transport.startReading(this.#sink, size);
         }
         if (this.#depth === 0) {
             collectIfDue();

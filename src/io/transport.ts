@@ -62,6 +62,13 @@ export interface ReadSink {
     data(chunk: Uint8Array): void;
     /** End of file (`error` null) or a read error; reading has stopped. */
     end(error: unknown): void;
+    /**
+     * Whether to look for more input in the same callback (a burst); by
+     * default while the stream says it is readable. A frame link answers
+     * false when its last read did not fill its buffer: one
+     * `is_readable()` less per frame.
+     */
+    more?(): boolean;
 }
 
 /** The three kinds (see the module comment). @internal */
@@ -323,7 +330,7 @@ export class Transport {
             (this.#sink as ReadSink).data(chunk);
             if (!this.#reading || this.#closed)
                 return false;
-            if (this.#inputPollable && !isReadable(input))
+            if ((this.#sink as ReadSink).more?.() === false || (this.#inputPollable && !isReadable(input)))
                 return true;
         }
         return true;

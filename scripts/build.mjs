@@ -13,7 +13,7 @@
 //   --clean  empties DIR first, so nothing stale is packed (`npm pack` runs it as `prepack`)
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -36,31 +36,65 @@ const CORE_MODULES = 'kaa:lazy-core';
 const coreKey = file => relative(join(root, 'src'), file).replace(/\.[mc]?[jt]s$/, '');
 
 /**
- * Resolves `kaa:lazy-core` (src/lazy/load.ts) to the namespace objects of
- * `modules` (absolute paths), keyed by {@link coreKey}: none in the first
- * pass, which only finds which modules the core holds.
+ * The names each core module (`core`: absolute paths) must hand the lazy
+ * part: every value one of its modules (`files`) imports from it. Import
+ * statements are read from the sources (verbatimModuleSyntax marks every
+ * type-only import with `type`); a namespace or default import of a core
+ * module is refused, so that every name is listed. esbuild then checks the
+ * list: the lazy part's stubs export exactly these names.
  */
-function coreModulesPlugin(modules) {
+function coreImports(core, files) {
+    const names = new Map();
+    const statement = /\b(import|export)\s+(type\s+)?(\*(?:\s+as\s+\w+)?|\{[^}]*\}|[\w$]+(?:\s*,\s*\{[^}]*\})?)\s+from\s+'([^']+)'/g;
+    for (const file of files) {
+        for (const [text, , typeOnly, clause, spec] of readFileSync(file, 'utf8').matchAll(statement)) {
+            if (typeOnly || !spec.startsWith('.'))
+                continue;
+            const target = resolve(dirname(file), spec).replace(/\.js$/, '.ts');
+            if (!core.has(target))
+                continue;
+            if (!clause.startsWith('{'))
+                throw new Error(`${relative(root, file)}: \`${text}\`: name what the lazy part imports from a core module`);
+            const set = names.get(target) ?? new Set();
+            names.set(target, set);
+            for (const item of clause.slice(1, -1).split(',').map(i => i.trim()).filter(i => i && !i.startsWith('type ')))
+                set.add(item.split(/\s+as\s+/)[0]);
+        }
+    }
+    return names;
+}
+
+/**
+ * Resolves `kaa:lazy-core` (src/lazy/load.ts) to a function that returns,
+ * by {@link coreKey}, the values of `names` (core module → names) — read
+ * when the lazy part loads, after every core module has run. Empty in the
+ * first pass, which only finds which modules the core holds.
+ */
+function coreModulesPlugin(names) {
     return {
         name: 'kaa-lazy-core',
         setup(b) {
             b.onResolve({ filter: /^kaa:lazy-core$/ }, () => ({ path: CORE_MODULES, namespace: 'kaa-lazy-core' }));
-            b.onLoad({ filter: /.*/, namespace: 'kaa-lazy-core' }, () => ({
-                resolveDir: root, loader: 'js',
-                contents: modules.map((f, i) => `import * as m${i} from ${JSON.stringify(f)};`).join('\n') +
-                    `\nexport default Object.freeze({${modules.map((f, i) => `${JSON.stringify(coreKey(f))}: m${i}`).join(', ')}});\n`,
-            }));
+            b.onLoad({ filter: /.*/, namespace: 'kaa-lazy-core' }, () => {
+                const modules = [...names].sort(([a], [b]) => a.localeCompare(b)).map(([file, set]) => [file, [...set].sort()]);
+                const imports = modules.map(([file, list], i) =>
+                    `import { ${list.map((n, j) => `${n} as m${i}_${j}`).join(', ')} } from ${JSON.stringify(file)};`);
+                const entries = modules.map(([file, list], i) =>
+                    `${JSON.stringify(coreKey(file))}: { ${list.map((n, j) => `${n}: m${i}_${j}`).join(', ')} }`);
+                return { resolveDir: root, loader: 'js', contents: `${imports.join('\n')}\nexport default () => ({ ${entries.join(', ')} });\n` };
+            });
         },
     };
 }
 
 /**
- * For the lazy part: each module the core holds (`core`, absolute paths)
- * becomes `__kaaCore[key]`, the core's own namespace object (live
- * bindings), and is recorded in `used`; `gi://NAME` and `system` come from
- * the legacy importer (the part is a script). Anything else external fails.
+ * For the lazy part: each module the core holds (`core`: absolute paths)
+ * becomes a stub exporting `names` of it from `__kaaCore[key]` (what the
+ * core hands over, src/lazy/load.ts), and is recorded in `used`; `gi://NAME`
+ * and `system` come from the legacy importer (the part is a script).
+ * Anything else external fails.
  */
-function linkToCorePlugin(core, used) {
+function linkToCorePlugin(core, names, used) {
     return {
         name: 'kaa-link-to-core',
         setup(b) {
@@ -82,9 +116,12 @@ function linkToCorePlugin(core, used) {
                 if (found.errors.length > 0 || !core.has(found.path))
                     return found;
                 used.add(found.path);
-                return { path: coreKey(found.path), namespace: 'kaa-core' };
+                return { path: found.path, namespace: 'kaa-core' };
             });
-            b.onLoad({ filter: /.*/, namespace: 'kaa-core' }, args => ({ contents: `module.exports = __kaaCore[${JSON.stringify(args.path)}];`, loader: 'js' }));
+            b.onLoad({ filter: /.*/, namespace: 'kaa-core' }, args => {
+                const list = [...names.get(args.path) ?? []];
+                return { loader: 'js', contents: `export const { ${list.join(', ')} } = __kaaCore[${JSON.stringify(coreKey(args.path))}];` };
+            });
         },
     };
 }
@@ -102,18 +139,31 @@ async function buildLibrary(outdir, minify) {
     const common = { ...gjsBundleOptions, minify, keepNames: minify, sourcemap: 'linked' };
     const coreEntry = join(root, 'src/kaa.ts');
     const first = await build({ ...common, entryPoints: [coreEntry], write: false, metafile: true, outfile: join(outdir, 'kaa.js'),
-        sourcemap: false, plugins: [coreModulesPlugin([])] });
+        sourcemap: false, plugins: [coreModulesPlugin(new Map())] });
     const core = new Set(Object.keys(first.metafile.inputs).filter(f => !f.startsWith('kaa-lazy-core:')).map(f => resolve(root, f)));
+    // The lazy part's own modules: its graph with every core module left out.
+    const lazyGraph = await build({
+        ...gjsBundleOptions, entryPoints: [join(root, 'src/lazy/part.ts')], write: false, metafile: true, outfile: join(outdir, 'kaa-lazy.js'),
+        plugins: [{ name: 'kaa-core-external', setup(b) {
+            b.onResolve({ filter: /^\./ }, async args => {
+                if (args.pluginData === 'kaa-core-external')
+                    return undefined;
+                const found = await b.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, importer: args.importer, pluginData: 'kaa-core-external' });
+                return found.errors.length === 0 && core.has(found.path) ? { path: found.path, external: true } : found;
+            });
+        } }],
+    });
+    const names = coreImports(core, Object.keys(lazyGraph.metafile.inputs).map(f => resolve(root, f)));
     const used = new Set();
     const lazy = await build({
         ...common, entryPoints: [join(root, 'src/lazy/part.ts')], outfile: join(outdir, 'kaa-lazy.js'), write: false,
         format: 'cjs', external: [], define: { 'import.meta.url': '__kaaImportMetaUrl' },
-        banner: { js: `${LAZY_HEADER}"use strict";` }, plugins: [linkToCorePlugin(core, used)],
+        banner: { js: `${LAZY_HEADER}"use strict";` }, plugins: [linkToCorePlugin(core, names, used)],
     });
     mkdirSync(outdir, { recursive: true });
     for (const file of lazy.outputFiles)
         writeFileSync(file.path, file.contents);
-    await build({ ...common, entryPoints: [coreEntry], outfile: join(outdir, 'kaa.js'), plugins: [coreModulesPlugin([...used].sort())] });
+    await build({ ...common, entryPoints: [coreEntry], outfile: join(outdir, 'kaa.js'), plugins: [coreModulesPlugin(new Map([...used].map(f => [f, names.get(f) ?? new Set()])))] });
 }
 
 async function main() {

@@ -1,8 +1,12 @@
 /**
- * The core of kaa's public API: the notifier (signals, callables, errors,
- * the main loop), timers and the async layer. src/index.ts exports it with
- * the IO, process and worker layers; dist/kaa.js (src/kaa.ts) loads those
- * three only when first used (src/lazy/).
+ * The core of kaa's public API, which dist/kaa.js compiles at start-up: the
+ * notifier (signals, callables, errors, the main loop), the Timer family,
+ * InProgress, `delay()` and `resultOf()`, and every exported type.
+ * src/index.ts exports it with the rest (AtTimer, `timed()`, coroutines,
+ * InProgressAny/All/Status, `inprogress()`, IO, processes, workers), which
+ * dist/kaa.js (src/kaa.ts) loads only when first used (src/lazy/). Values
+ * come from the modules themselves, not the layers' barrels (src/timers.ts,
+ * src/async/index.ts), which would pull the lazy modules into the core.
  * @module
  */
 
@@ -28,20 +32,15 @@ export type { RunOptions, LoopStatistics, InitOptions } from './notifier/loop.js
 export type { BackendName, GlobalSignals } from './notifier/state.js';
 
 // timers
-export {
-    Timer, OneShotTimer, WeakTimer, WeakOneShotTimer, AtTimer, OneShotAtTimer, nextAtTime,
-    timed, POLICY_MANY, POLICY_ONCE, POLICY_RESTART,
-} from './timers.js';
+export { Timer, OneShotTimer, WeakTimer, WeakOneShotTimer } from './timers/timer.js';
 export type {
     TimerCallback, TimerStartOptions, AtTimerSpec, TimedFunction, TimedOptions, TimedPolicy, TimedWrapper, TimerClass,
 } from './timers.js';
 
 // async
-export {
-    InProgress, InProgressStatus, InProgressAny, InProgressAll, CoroutineInProgress,
-    FINISH_IDX_RESULT, FINISH_IDX, FINISH_RESULT, FINISH_SELF,
-    inprogress, delay, coroutine, resultOf, NotFinished, POLICY_SYNCHRONIZED, POLICY_SINGLETON, POLICY_PASS_LAST,
-} from './async/index.js';
+export { InProgress } from './async/inprogress.js';
+export { delay } from './async/delay.js';
+export { resultOf } from './async/result-of.js';
 export type {
     InProgressOptions, InProgressSignals, TimeoutOptions, InProgressStatusSignals, InProgressStatusSnapshot,
     FinishMode, AnyAllOptions, AnyResult, Waitable, WaitedValues, GioResult, WaitedValue,

@@ -5,8 +5,17 @@
  * @packageDocumentation
  */
 
-// notifier, timers, async
+// notifier, the Timer family, InProgress, delay(), resultOf() and every type of those layers
 export * from './core.js';
+
+// timers
+export { AtTimer, OneShotAtTimer, nextAtTime, timed, POLICY_MANY, POLICY_ONCE, POLICY_RESTART } from './timers.js';
+
+// async
+export {
+    InProgressStatus, InProgressAny, InProgressAll, CoroutineInProgress, FINISH_IDX_RESULT, FINISH_IDX, FINISH_RESULT, FINISH_SELF,
+    inprogress, coroutine, NotFinished, POLICY_SYNCHRONIZED, POLICY_SINGLETON, POLICY_PASS_LAST,
+} from './async/index.js';
 
 // io
 export { IOMonitor, WeakIOMonitor, IO_READ, IO_WRITE, IOChannel, Socket } from './io/index.js';

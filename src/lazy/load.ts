@@ -8,8 +8,8 @@
  * it, as it does kaa-worker.js), in a directory or a GResource. It is read
  * as text and compiled with `new Function` (a script, not a module: it has
  * no imports; `gi://` modules come from the legacy importer) and called
- * with the namespace objects of the core modules it uses, so it shares this
- * bundle's scheduler, loop and registries. Errors thrown in it name the
+ * with the values it imports from this bundle's core modules, so it shares
+ * this bundle's scheduler, loop and registries. Errors thrown in it name the
  * file and its lines (`//# sourceURL`).
  * @module
  */
@@ -55,9 +55,9 @@ export function loadLazyPart(): LazyPart {
     for (let i = 0; i < HEADER_LINES; i++)
         start = text.indexOf('\n', start) + 1;
     const factory = new Function('__kaaCore', '__kaaImportMetaUrl', 'module',
-        `${text.slice(start)}\n//# sourceURL=${uri}`) as (core: typeof coreModules, url: string, module: { exports: LazyPart }) => void;
+        `${text.slice(start)}\n//# sourceURL=${uri}`) as (core: ReturnType<typeof coreModules>, url: string, module: { exports: LazyPart }) => void;
     const module = { exports: {} as LazyPart };
-    factory(coreModules, import.meta.url, module);
+    factory(coreModules(), import.meta.url, module);
     part = module.exports;
     return part;
 }

@@ -7,72 +7,92 @@
  * kaa.Process` all behave as with the real binding. An `instanceof` check
  * before anything was loaded answers false without loading (no instance
  * can exist yet).
+ *
+ * Start-up allocates as little as it can here (bench startup: peak RSS
+ * grows in steps with what start-up allocates): one handler serves every
+ * stand-in, and each stand-in is its target function, which carries its
+ * name, and the Proxy.
  * @module
  */
 import { loadLazyPart } from './load.js';
 
+/** A stand-in's target: never called (the traps forward), it only carries what the traps need. */
+interface Target {
+    (): void;
+    /** The name in src/lazy/part.ts. */
+    kaaName: string;
+    /** The real class or function, once loaded. */
+    kaaReal: object | null;
+}
+
 /** The stand-in of each real class or function, once the part is loaded. */
 const standInOf = new WeakMap<object, object>();
-/** The stand-ins made so far: name and whether it is a class. */
-const made = new Map<string, { proxy: object; isClass: boolean }>();
+/** The stand-ins made so far, by name, and whether each is a class. */
+const made: { name: string; proxy: object; isClass: boolean }[] = [];
 let linked = false;
 
 const notLoadedHasInstance = (): boolean => false;
 
 /** Loads the part; the first time, points each real class's `constructor` back at its stand-in. */
-function real(name: string): object {
+function load(target: Target): object {
+    if (target.kaaReal !== null)
+        return target.kaaReal;
     const part = loadLazyPart();
     if (!linked) {
         linked = true;
-        for (const [key, { proxy, isClass }] of made) {
-            const value = part[key] as { prototype?: { constructor?: unknown } } | undefined;
+        for (const { name, proxy, isClass } of made) {
+            const value = part[name] as { prototype?: object } | undefined;
             if (value === undefined)
-                throw new Error(`kaa: kaa-lazy.js does not export ${key} (dist/ mixes two builds?)`);
+                throw new Error(`kaa: kaa-lazy.js does not export ${name} (dist/ mixes two builds?)`);
             standInOf.set(value, proxy);
             if (isClass && value.prototype)
                 Object.defineProperty(value.prototype, 'constructor', { value: proxy, writable: true, configurable: true });
         }
     }
-    return part[name] as object;
+    return target.kaaReal = part[target.kaaName] as object;
 }
 
+/** The one handler of every stand-in. */
+const handler: ProxyHandler<Target> = {
+    get(target, key, receiver) {
+        if (target.kaaReal === null && key === Symbol.hasInstance)
+            return notLoadedHasInstance;
+        const real = load(target);
+        return Reflect.get(real, key, standInOf.get(real) === receiver ? real : receiver);
+    },
+    set(target, key, value, receiver) {
+        const real = load(target);
+        return Reflect.set(real, key, value, standInOf.get(real) === receiver ? real : receiver);
+    },
+    has: (target, key) => Reflect.has(load(target), key),
+    deleteProperty: (target, key) => Reflect.deleteProperty(load(target), key),
+    ownKeys(target) {
+        const keys = Reflect.ownKeys(load(target));
+        return keys.includes('prototype') ? keys : [...keys, 'prototype'];
+    },
+    getOwnPropertyDescriptor(target, key) {
+        const desc = Reflect.getOwnPropertyDescriptor(load(target), key);
+        if (key === 'prototype')   // the target's own `prototype` is writable and not configurable
+            return { value: desc?.value, writable: true, enumerable: false, configurable: false };
+        return desc && { ...desc, configurable: true };
+    },
+    getPrototypeOf(target) {
+        const proto = Reflect.getPrototypeOf(load(target));
+        return proto && (standInOf.get(proto) ?? proto);
+    },
+    apply: (target, thisArg, args) => Reflect.apply(load(target) as (...a: unknown[]) => unknown, thisArg, args),
+    construct(target, args, newTarget) {
+        const real = load(target) as new (...a: unknown[]) => object;
+        return Reflect.construct(real, args, standInOf.get(real) === newTarget ? real : newTarget);
+    },
+};
+
 function make<T>(name: string, isClass: boolean): T {
-    let target: object | null = null;
-    const load = () => target ??= real(name);
-    const proxy: object = new Proxy(function () { /* never called: the traps forward */ }, {
-        get(_t, key, receiver) {
-            if (target === null && key === Symbol.hasInstance)
-                return notLoadedHasInstance;
-            const t = load();
-            return Reflect.get(t, key, receiver === proxy ? t : receiver);
-        },
-        set(_t, key, value, receiver) {
-            const t = load();
-            return Reflect.set(t, key, value, receiver === proxy ? t : receiver);
-        },
-        has: (_t, key) => Reflect.has(load(), key),
-        deleteProperty: (_t, key) => Reflect.deleteProperty(load(), key),
-        ownKeys(_t) {
-            const keys = Reflect.ownKeys(load());
-            return keys.includes('prototype') ? keys : [...keys, 'prototype'];
-        },
-        getOwnPropertyDescriptor(_t, key) {
-            const desc = Reflect.getOwnPropertyDescriptor(load(), key);
-            if (key === 'prototype')   // the target's own `prototype` is writable and not configurable
-                return { value: desc?.value, writable: true, enumerable: false, configurable: false };
-            return desc && { ...desc, configurable: true };
-        },
-        getPrototypeOf(_t) {
-            const proto = Reflect.getPrototypeOf(load());
-            return proto && (standInOf.get(proto) ?? proto);
-        },
-        apply: (_t, thisArg, args) => Reflect.apply(load() as (...a: unknown[]) => unknown, thisArg, args),
-        construct(_t, args, newTarget): object {
-            const t = load() as new (...a: unknown[]) => object;
-            return Reflect.construct(t, args, newTarget === proxy ? t : newTarget);
-        },
-    });
-    made.set(name, { proxy, isClass });
+    const target = function () { /* never called: the traps forward */ } as Target;
+    target.kaaName = name;
+    target.kaaReal = null;
+    const proxy = new Proxy(target, handler);
+    made.push({ name, proxy, isClass });
     return proxy as T;
 }
 

@@ -5,8 +5,8 @@
  * `new kaa.Process(…)`, `kaa.threaded(…)`, statics, `class X extends
  * kaa.Socket`, `x instanceof kaa.IOChannel` and `p.constructor ===
  * kaa.Process` all behave as with the real binding. An `instanceof` check
- * before anything was loaded answers false without loading (no instance
- * can exist yet).
+ * before the part is loaded (by any stand-in, or by `InProgress.any()`…)
+ * answers false without loading it: no instance can exist yet.
  *
  * Start-up allocates as little as it can here (bench startup: peak RSS
  * grows in steps with what start-up allocates): one handler serves every
@@ -14,7 +14,7 @@
  * name, and the Proxy.
  * @module
  */
-import { loadLazyPart } from './load.js';
+import { isLazyPartLoaded, loadLazyPart } from './load.js';
 
 /** A stand-in's target: never called (the traps forward), it only carries what the traps need. */
 interface Target {
@@ -55,7 +55,7 @@ function load(target: Target): object {
 /** The one handler of every stand-in. */
 const handler: ProxyHandler<Target> = {
     get(target, key, receiver) {
-        if (target.kaaReal === null && key === Symbol.hasInstance)
+        if (key === Symbol.hasInstance && !isLazyPartLoaded())
             return notLoadedHasInstance;
         const real = load(target);
         return Reflect.get(real, key, standInOf.get(real) === receiver ? real : receiver);

@@ -178,12 +178,6 @@ export class Scheduler {
         if (this.#sourceId)
             removeSource(this.#sourceId);
         this.#sourceId = 0;
-        // The wheel may hold entries it does not report yet (a nested loop
-        // started from a timer callback aims from inside the walk of a slot):
-        // fire at once, and the dispatch re-aims from what it finds. (Before
-        // the GLib delay was capped, Infinity became a 0 ms timeout in GI.)
-        if (deadline === Infinity && this.#wheel.size)
-            deadline = now();
         this.#aimedAt = deadline;
         const ms = msUntil(deadline);
         if (ms === null)

@@ -250,7 +250,10 @@ export class TimerWheel {
                 entry.bucket = null;
                 entry.heapIndex = -1;
                 this.#wheelSize--;
-                bucket.live--;
+                // An emptied slot leaves the bit map at once: a callback that asks
+                // for earliest() (a nested loop aiming its source) sees past it.
+                if (--bucket.live === 0)
+                    this.#clearBit(bucket);
                 try {
                     entry.fire();
                 } catch (error) {
@@ -281,8 +284,12 @@ export class TimerWheel {
             this.#bits[bucket.pos >> 5] |= 1 << (bucket.pos & 31);
     }
 
-    #emptied(bucket: Bucket): void {
+    #clearBit(bucket: Bucket): void {
         this.#bits[bucket.pos >> 5] &= ~(1 << (bucket.pos & 31));
+    }
+
+    #emptied(bucket: Bucket): void {
+        this.#clearBit(bucket);
         // Keep a short array (a zero-delay chain reuses one slot again and again).
         if (this.#walking === 0) {
             if (bucket.items.length > 64)

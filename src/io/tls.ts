@@ -21,10 +21,9 @@
 import GLib from 'gi://GLib';
 import Gio from 'gi://Gio';
 import { InProgress, onAbort } from '../async/inprogress.js';
-import { now } from '../notifier/clock.js';
 import { SocketError, describeValue } from '../notifier/errors.js';
 import { addIterationCheck } from '../notifier/loop.js';
-import { defer, scheduler, type ScheduledEntry } from '../notifier/scheduler.js';
+import { defer, entryIn, scheduler } from '../notifier/scheduler.js';
 import { reportException } from '../notifier/sources.js';
 import { keyMismatch } from './tls-keys.js';
 import { accepts, checkPeer, explainFailure, type TrustPolicy } from './tls-policy.js';
@@ -222,10 +221,10 @@ export function handshake(setup: TlsSetup, timeout: number, label: string,
         else if (!ip.finished)
             ip.throw(refused ? failure(refused, refused.message) : failure(error, setup.explain(error)));
     };
-    const deadline: ScheduledEntry = { deadline: now() + timeout, heapIndex: -1, seq: 0, fire: () => {
+    const deadline = entryIn(timeout, () => {
         cancellable.cancel();
         settle(new Error(`it did not finish within ${timeout} s`));
-    } };
+    });
     scheduler.add(deadline);
     const removeCheck = addIterationCheck(() => {
         // the completion callback may have been refused (GJS GC): a version set since

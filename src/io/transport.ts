@@ -43,9 +43,8 @@
  */
 import GLib from 'gi://GLib';
 import Gio from 'gi://Gio';
-import { now } from '../notifier/clock.js';
 import { addIterationCheck } from '../notifier/loop.js';
-import { scheduler, type ScheduledEntry } from '../notifier/scheduler.js';
+import { entryIn, scheduler, type ScheduledEntry } from '../notifier/scheduler.js';
 import { logException } from '../notifier/log.js';
 import { reportException } from '../notifier/sources.js';
 import { isReadable, noteRead, pollable, writeNonblocking } from './streams.js';
@@ -209,10 +208,10 @@ export class Transport {
             return;
         const delay = Math.max(0.001, this.#retryDelay);
         this.#retryDelay = Math.min(MAX_RETRY, delay * 2);
-        this.#retry = { deadline: now() + delay, heapIndex: -1, seq: 0, fire: () => {
+        this.#retry = entryIn(delay, () => {
             this.#retry = null;
             this.#fireWritable();
-        } };
+        });
         scheduler.add(this.#retry);
     }
 

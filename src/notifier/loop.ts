@@ -24,7 +24,7 @@ import { now } from './clock.js';
 import { describeValue } from './errors.js';
 import { drainPromiseJobs } from './jobs.js';
 import { logException } from './log.js';
-import { coarseScheduler, deferred, scheduler, type ScheduledEntry } from './scheduler.js';
+import { coarseScheduler, deferred, entryIn, scheduler } from './scheduler.js';
 import { addIdle, addUnixSignal, allowDropGc, counters, liveSources, removeSource } from './sources.js';
 import { state, type BackendName } from './state.js';
 import type { Backend, InitOptions } from './backends/backend.js';
@@ -479,9 +479,9 @@ function loop(condition: (() => unknown) | boolean, timeout?: number): void {
     ensureInit();
     checkPosition('kaa.main.loop()');
     let timedOut = false;
-    const entry: ScheduledEntry = { deadline: now() + (timeout ?? Infinity), heapIndex: -1, seq: 0, fire: () => {
+    const entry = entryIn(timeout ?? Infinity, () => {
         timedOut = true;
-    } };
+    });
     if (timeout !== undefined && timeout !== null)
         scheduler.add(entry);
     state.depth++;

@@ -55,6 +55,31 @@ export interface ScheduledEntry {
     bucket?: Bucket | null;
 }
 
+/**
+ * A new, unscheduled entry: `fire` runs once `deadline` has passed, after
+ * the entry is added to a scheduler. The one way entries are made.
+ * @param deadline - monotonic seconds (`clock.now()`).
+ * @param fire - what to do then.
+ * @returns the entry.
+ * @example
+ * scheduler.add(entryAt(now() + 5, () => print('5 s later')));
+ */
+export function entryAt(deadline: number, fire: () => void): ScheduledEntry {
+    return { deadline, heapIndex: -1, seq: 0, fire };
+}
+
+/**
+ * {@link entryAt} `seconds` from now.
+ * @param seconds - the delay (Infinity for an entry that never falls due).
+ * @param fire - what to do then.
+ * @returns the entry.
+ * @example
+ * scheduler.add(entryIn(0.5, () => cancellable.cancel()));
+ */
+export function entryIn(seconds: number, fire: () => void): ScheduledEntry {
+    return entryAt(now() + seconds, fire);
+}
+
 /** The longest delay the GLib source is armed with: 2**31 - 1 ms (about 24.8 days). */
 export const MAX_AIM_SECONDS = 2147483.647;
 

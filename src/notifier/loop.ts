@@ -25,7 +25,8 @@ import { describeValue } from './errors.js';
 import { drainPromiseJobs } from './jobs.js';
 import { logException } from './log.js';
 import { coarseScheduler, deferred, entryIn, scheduler } from './scheduler.js';
-import { addIdle, addUnixSignal, allowDropGc, counters, liveSources, removeSource } from './sources.js';
+import { rearmDropped } from './source.js';
+import { addIdle, addUnixSignal, counters, liveSources, removeSource } from './sources.js';
 import { state, type BackendName } from './state.js';
 import type { Backend, InitOptions } from './backends/backend.js';
 import { genericBackend } from './backends/generic.js';
@@ -73,7 +74,6 @@ export interface LoopStatistics {
 }
 
 const iterationEnd: (() => void)[] = [];
-const iterationChecks = new Set<() => void>();
 const shutdownHooks: { name: string; fn: () => PromiseLike<unknown> | void }[] = [];
 const statisticsHooks = new Map<string, () => number>();
 let threadOptions: InitOptions = {};
@@ -90,12 +90,6 @@ export function atIterationEnd(fn: () => void): void {
     iterationEnd.push(fn);
     if (state.depth === 0)
         armHostFlush();
-}
-
-/** Registers a check run after every kaa-driven iteration (e.g. re-arming dropped IO watches). */
-export function addIterationCheck(fn: () => void): () => void {
-    iterationChecks.add(fn);
-    return () => iterationChecks.delete(fn);
 }
 
 /**
@@ -137,12 +131,7 @@ counters.onHostDispatch = () => {
 };
 
 function finishIteration(dispatched: boolean): void {
-    allowDropGc();
-    scheduler.verify();
-    coarseScheduler.verify();
-    deferred.verify();
-    for (const check of iterationChecks)
-        check();
+    rearmDropped();
     while (iterationEnd.length) {
         // A microtask checkpoint first: code that awaits a failed InProgress
         // in a promise continuation has taken it before the report runs.

@@ -34,15 +34,14 @@ export const counters = {
     drops: 0,
     /** kaa callbacks running now (nested). */
     depth: 0,
-    /** Set by the loop: called after a kaa callback dispatched by a host-owned loop. */
-    onHostDispatch: null as (() => void) | null,
 };
 
 /**
  * Routes an exception that escaped a kaa callback: a `SystemExit` stops the
  * loop with its code; anything else is emitted on `kaa.signals.exception`,
- * and if no handler returned `false` it becomes the loop's pending error
- * (the running loop stops and rethrows it), or is logged when no kaa loop runs.
+ * and if no handler returned `false` it goes to the loop's error path
+ * (`state.fail`: the innermost kaa loop rethrows it, or the driver of the
+ * running loop stops with it), or is logged when no kaa loop runs.
  * @param error - what the callback threw.
  * @param what - names the callback in the log line when no kaa loop runs.
  */
@@ -63,9 +62,7 @@ export function reportException(error: unknown, what = 'a callback'): void {
     }
     if (handled)
         return;
-    if (state.running || state.depth > 0)
-        state.setPendingError(error);
-    else
+    if (!state.fail(error))
         logException(error, `kaa: unhandled exception in ${what} (no kaa loop is running)`);
 }
 
@@ -82,8 +79,10 @@ function guard<A extends unknown[]>(fn: (...args: A) => boolean): { id: number; 
         } finally {
             counters.depth--;
         }
+        // Dispatched by a loop kaa does not iterate (an application's, a host's):
+        // its driver runs the end of the iteration.
         if (counters.depth === 0 && state.depth === 0)
-            counters.onHostDispatch?.();
+            state.driver?.wake();
         if (!keep)
             live.delete(record.id);
         return keep;

@@ -10,9 +10,11 @@
  *   signal) and how many sources kaa holds (`statistics()`, the leak checks);
  * - a source whose callback GJS refused to run (1.74 to 1.80 do that during
  *   an incremental GC, and GLib then removes the source) can be detected with
- *   {@link sourceExists} and re-armed by its owner. GJS 1.81.90 fixed the
- *   refusals, but no probe can tell safely at start-up, so the owners keep
- *   checking on every version (~1.5 µs a look-up; docs/gjs-versions.md).
+ *   {@link sourceExists}: the loop's re-arm phase (source.ts, the one place
+ *   that re-arms) does, for every kaa `Source`, on every GJS version
+ *   (~1.5 µs a look-up; docs/gjs-versions.md);
+ * - a kaa callback that a loop kaa does not iterate dispatched wakes the
+ *   driver of the running loop, which runs the end of the iteration.
  *
  * Source ids are kept; `GLib.Source` objects are never held in JS (GJS frees
  * their wrappers only at GC).

@@ -128,7 +128,7 @@ function run(options: RunOptions = {}): number {
     ensureInit();
     const sigint = options.sigint !== false && threadOptions.sigint !== false;
     if (options.threaded)
-        return (hostDriver ??= new HostDriver(threadOptions)).attach(sigint);
+        return (hostDriver ??= new HostDriver(threadOptions)).run(sigint);
     if (options.application)
         return new ApplicationDriver(options.application).run(options.argv, sigint);
     if (state.backend === 'thread')

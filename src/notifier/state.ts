@@ -21,8 +21,9 @@ export type GlobalSignals = Signals<{
 
 /**
  * A way of running the loop (backends/: the blocking loop, a
- * `Gio.Application`, a host-owned loop). The loop's stop and error paths
- * reach the driver of the current run through these.
+ * `Gio.Application`, a host-owned loop). Each driver has its own `run()`
+ * (what it needs differs: argv, an application); the loop's stop and error
+ * paths reach the driver of the current run through these.
  */
 export interface Driver {
     /** Makes the loop stop soon (the stop or exit code is in the state already). */

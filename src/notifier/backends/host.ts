@@ -27,11 +27,11 @@ export class HostDriver implements Driver {
     }
 
     /**
-     * Attaches kaa to the host's loop.
+     * Runs kaa in the host's loop: attaches and returns at once (the host iterates).
      * @param sigint - handle SIGINT.
      * @returns 0, at once.
      */
-    attach(sigint: boolean): number {
+    run(sigint: boolean): number {
         beginRun(this, sigint);
         return 0;
     }

@@ -8,16 +8,22 @@ function entry(deadline: number, fire: () => void = () => undefined): ScheduledE
 }
 
 const never = () => false;
+
+/** A wheel at t = 10 s holding one entry due at `due` that records what earliest() says while it fires. */
+function recording(due: number): { wheel: TimerWheel; seen: number[] } {
+    const wheel = new TimerWheel(() => 10);
+    wheel.rebase(10);
+    const seen: number[] = [];
+    wheel.add(entry(due, () => seen.push(wheel.earliest())));
+    return { wheel, seen };
+}
 const rethrow = (error: unknown) => {
     throw error;
 };
 
 describe('TimerWheel', () => {
     it('reports the earliest deadline from inside the walk of a slot whose last entry fires', () => {
-        const wheel = new TimerWheel(() => 10);
-        wheel.rebase(10);
-        const seen: number[] = [];
-        wheel.add(entry(10.0005, () => seen.push(wheel.earliest())));
+        const { wheel, seen } = recording(10.0005);
         wheel.add(entry(10.2));
         const k = wheel.firstDue(10.001);
         expect(k).toBeGreaterThanOrEqual(0);
@@ -27,21 +33,15 @@ describe('TimerWheel', () => {
     });
 
     it('reports a far deadline (in the heap) from inside the walk of the only wheel slot', () => {
-        const wheel = new TimerWheel(() => 10);
-        wheel.rebase(10);
-        const seen: number[] = [];
+        const { wheel, seen } = recording(10.0005);
         const far = 10 + (SLOTS * 4) / 1000;
-        wheel.add(entry(10.0005, () => seen.push(wheel.earliest())));
         wheel.add(entry(far));
         wheel.fireSlot(wheel.firstDue(10.001), 10.001, seq, never, rethrow);
         expect(seen).toEqual([far]);
     });
 
     it('reports an entry the walked slot keeps (not yet due) as the earliest', () => {
-        const wheel = new TimerWheel(() => 10);
-        wheel.rebase(10);
-        const seen: number[] = [];
-        wheel.add(entry(10.0001, () => seen.push(wheel.earliest())));
+        const { wheel, seen } = recording(10.0001);
         wheel.add(entry(10.0009));
         wheel.fireSlot(wheel.firstDue(10.0005), 10.0005, seq, never, rethrow);
         expect(seen).toEqual([10.0009]);
@@ -49,10 +49,7 @@ describe('TimerWheel', () => {
     });
 
     it('reports Infinity once the last entry fired, also from inside its own callback', () => {
-        const wheel = new TimerWheel(() => 10);
-        wheel.rebase(10);
-        const seen: number[] = [];
-        wheel.add(entry(10.0005, () => seen.push(wheel.earliest())));
+        const { wheel, seen } = recording(10.0005);
         wheel.fireSlot(wheel.firstDue(10.001), 10.001, seq, never, rethrow);
         expect(seen).toEqual([Infinity]);
         expect(wheel.size).toBe(0);

@@ -250,10 +250,9 @@ export class TimerWheel {
                 entry.bucket = null;
                 entry.heapIndex = -1;
                 this.#wheelSize--;
-                // An emptied slot leaves the bit map at once: a callback that asks
-                // for earliest() (a nested loop aiming its source) sees past it.
+                // Emptied: off the bit map at once, so earliest() from a callback sees past it.
                 if (--bucket.live === 0)
-                    this.#clearBit(bucket);
+                    this.#bits[bucket.pos >> 5] &= ~(1 << (bucket.pos & 31));
                 try {
                     entry.fire();
                 } catch (error) {
@@ -284,12 +283,8 @@ export class TimerWheel {
             this.#bits[bucket.pos >> 5] |= 1 << (bucket.pos & 31);
     }
 
-    #clearBit(bucket: Bucket): void {
-        this.#bits[bucket.pos >> 5] &= ~(1 << (bucket.pos & 31));
-    }
-
     #emptied(bucket: Bucket): void {
-        this.#clearBit(bucket);
+        this.#bits[bucket.pos >> 5] &= ~(1 << (bucket.pos & 31));
         // Keep a short array (a zero-delay chain reuses one slot again and again).
         if (this.#walking === 0) {
             if (bucket.items.length > 64)

@@ -251,7 +251,9 @@ export class TimerWheel {
                 entry.bucket = null;
                 entry.heapIndex = -1;
                 this.#wheelSize--;
-                bucket.live--;
+                // Emptied: off the bit map at once, so earliest() from a callback sees past it.
+                if (--bucket.live === 0)
+                    this.#bits[bucket.pos >> 5] &= ~(1 << (bucket.pos & 31));
                 try {
                     entry.fire();
                 } catch (error) {

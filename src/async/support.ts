@@ -7,11 +7,10 @@
  * @module
  */
 import { checkSeconds } from '../notifier/check.js';
-import { now } from '../notifier/clock.js';
 import { SystemExit, type InProgressAborted } from '../notifier/errors.js';
 import { logException } from '../notifier/log.js';
 import { reportException } from '../notifier/sources.js';
-import type { ScheduledEntry } from '../notifier/scheduler.js';
+import { entryIn, type ScheduledEntry } from '../notifier/scheduler.js';
 import type { InProgress } from './inprogress.js';
 
 /** A callback list entry; `passive` ones neither take failures nor count as waiters. @internal */
@@ -82,7 +81,7 @@ export const requireSeconds: (name: string, value: unknown) => asserts value is 
  * scheduler.add(timerEntry(1, () => ip.finish()));
  */
 export function timerEntry(seconds: number, fire: () => void): ScheduledEntry {
-    return { deadline: now() + seconds, heapIndex: -1, seq: 0, fire };
+    return entryIn(seconds, fire);
 }
 
 /**

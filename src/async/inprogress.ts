@@ -21,7 +21,7 @@ import { requireFunction, type Signals } from '../notifier/signals.js';
 import { abort } from './abort.js';
 import { follow } from './chain.js';
 import { Core } from './core.js';
-import { bindCores, combineWith, onAbort as onAbortInternal } from './internal.js';
+import { bindCores, combineWith } from './internal.js';
 import type { InProgressStatus } from './status.js';
 import { isThenable, requireSeconds } from './support.js';
 import { mirrorWithTimeout } from './timeout.js';
@@ -56,20 +56,8 @@ export interface TimeoutOptions {
     abort?: boolean;
 }
 
-/**
- * Registers how to undo the work behind `ip` (the io, process and worker
- * layers use it): `abort()` runs `fn` once the `abort` signal accepted the
- * abort, before the InProgress fails with the InProgressAborted. Nothing
- * happens when `ip` has finished.
- * @param ip - the InProgress of the work.
- * @param fn - undoes the work; gets the InProgressAborted.
- * @example
- * onAbort(ip, () => scheduler.remove(entry));
- */
-export function onAbort<T>(ip: InProgress<T>, fn: (error: InProgressAborted) => void): void {
-    onAbortInternal(ip as InProgress<unknown>, fn);
-}
-
+/** For io/, process/ and workers/: `onAbort(ip, fn)` registers how to undo the work (internal.ts). */
+export { onAbort } from './internal.js';
 export { isThenable, requireSeconds, timerEntry } from './support.js';
 
 /**

@@ -101,8 +101,8 @@ export function unreact(ip: InProgress<unknown>, reaction: Reaction | null): voi
  * @example
  * onAbort(ip, () => scheduler.remove(entry));
  */
-export function onAbort(ip: InProgress<unknown>, fn: (error: InProgressAborted) => void): void {
-    onAbortCore(coreOf(ip), fn);
+export function onAbort<T>(ip: InProgress<T>, fn: (error: InProgressAborted) => void): void {
+    onAbortCore(coreOf(ip as InProgress<unknown>), fn);
 }
 
 /**

@@ -384,6 +384,7 @@ export class InProgress<T = unknown> implements PromiseLike<T> {
         return combineWith('all', args) as InProgressAll<unknown>;
     }
 
+    // The one reader of `#core` outside this class: internal.ts explains why.
     static {
         bindCores(x => typeof x === 'object' && x !== null && #core in x ? (x as InProgress<unknown>).#core : null);
     }

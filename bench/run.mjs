@@ -8,7 +8,8 @@
 //   node bench/run.mjs [options] [SCENARIO...]   (`npm run bench -- ...` builds first)
 //     --rounds N          kaa/raw rounds per scenario (default 5)
 //     --peers             also run the peers (raw GJS, Node, Twisted) from
-//                         ../shared/bench/peers and add their figures
+//                         ../shared/bench/peers (or ../../shared from a worktree,
+//                         or $KAA_BENCH_PEERS) and add their figures
 //     --peer-rounds N     runs of each peer (default 3)
 //     --idle-seconds S    idle-wakeups measuring window (default 10)
 //     --spawns N          startup: spawns of each side per round (default 10)
@@ -28,7 +29,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const gjsDir = join(root, 'bench', 'gjs');
-const peersDir = resolve(root, '..', 'shared', 'bench', 'peers');
+// The peers live in $KAA_BENCH_PEERS, or ../shared beside a clone, or ../../shared beside a worktree in wt/NAME.
+const peersDir = [process.env.KAA_BENCH_PEERS, resolve(root, '..', 'shared', 'bench', 'peers'), resolve(root, '..', '..', 'shared', 'bench', 'peers')]
+    .find(dir => dir && existsSync(join(dir, 'benches.tsv'))) ?? resolve(root, '..', 'shared', 'bench', 'peers');
 const resultsFile = join(root, 'bench', 'results', 'latest.jsonl');
 const TIME = '/usr/bin/time';
 

@@ -2,7 +2,8 @@
 # Installs what `npm test`, `npm start` and `npm run bench` need, and only what
 # is missing:
 # - the system packages: gjs, GTK 4 typelibs, Xvfb, D-Bus, GnuTLS tools,
-#   glib-networking for Gio's TLS, meson. On Debian and Ubuntu (dpkg + apt)
+#   glib-networking for Gio's TLS, meson, glib-compile-resources (the GNOME app
+#   example's GResource). On Debian and Ubuntu (dpkg + apt)
 #   they are installed when run as root; elsewhere, or when not root, the
 #   script prints the exact install line for this system (apt, dnf or pacman)
 #   and fails;
@@ -15,8 +16,8 @@ cd "$(dirname "$0")/.."
 # system: Debian/Ubuntu, Fedora, Arch. Typelibs and glib-networking have no
 # command; they are checked through the packages on Debian, and through
 # files elsewhere.
-debian=(gjs gir1.2-gtk-4.0 xvfb xauth dbus gnutls-bin glib-networking meson)
-fedora=(gjs gtk4 xorg-x11-server-Xvfb xorg-x11-xauth dbus-daemon gnutls-utils glib-networking meson)
+debian=(gjs gir1.2-gtk-4.0 xvfb xauth dbus gnutls-bin glib-networking meson libglib2.0-dev-bin)
+fedora=(gjs gtk4 xorg-x11-server-Xvfb xorg-x11-xauth dbus-daemon gnutls-utils glib-networking meson glib2-devel)
 arch=(gjs gtk4 xorg-server-xvfb xorg-xauth dbus gnutls glib-networking meson)
 
 install_line() {
@@ -29,7 +30,7 @@ install_line() {
     elif command -v pacman >/dev/null; then
         echo "${sudo:+sudo }pacman -S --needed ${arch[*]}"
     else
-        echo "install: gjs, GTK 4 and its GObject introspection data, Xvfb with xvfb-run, xauth, D-Bus (dbus-run-session), GnuTLS tools (certtool), glib-networking, meson"
+        echo "install: gjs, GTK 4 and its GObject introspection data, Xvfb with xvfb-run, xauth, D-Bus (dbus-run-session), GnuTLS tools (certtool), glib-networking, meson, glib-compile-resources"
     fi
 }
 
@@ -39,7 +40,7 @@ if command -v dpkg-query >/dev/null && command -v apt-get >/dev/null; then
         dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
     done
 else
-    for cmd in gjs xvfb-run xauth dbus-run-session certtool meson; do
+    for cmd in gjs xvfb-run xauth dbus-run-session certtool meson glib-compile-resources; do
         command -v "$cmd" >/dev/null || missing+=("$cmd")
     done
     gjs -c "imports.gi.versions.Gtk = '4.0'; imports.gi.Gtk" >/dev/null 2>&1 || missing+=(Gtk-4.0-typelib)

@@ -9,12 +9,16 @@ mount --rbind /sys "$r/sys"
 mount -t tmpfs -o mode=1777 tmpfs "$r/tmp"
 mkdir -p "$r$KAA_ENTER_PROJECT"
 mount --bind "$KAA_ENTER_PROJECT" "$r$KAA_ENTER_PROJECT"
-# The peers of `npm run bench -- --peers` live in ../shared beside the clone.
-if [ -d "$KAA_ENTER_PROJECT/../shared" ]; then
-    shared=$(cd "$KAA_ENTER_PROJECT/../shared" && pwd)
-    mkdir -p "$r$shared"
-    mount --bind -o ro "$shared" "$r$shared"
-fi
+# The peers of `npm run bench -- --peers` live in ../shared beside the clone
+# (or ../../shared beside a worktree in wt/NAME, as bench/run.mjs looks).
+for up in .. ../..; do
+    if [ -d "$KAA_ENTER_PROJECT/$up/shared/bench/peers" ]; then
+        shared=$(cd "$KAA_ENTER_PROJECT/$up/shared" && pwd)
+        mkdir -p "$r$shared"
+        mount --bind -o ro "$shared" "$r$shared"
+        break
+    fi
+done
 touch "$r/usr/local/bin/node"
 mount --bind "$KAA_ENTER_NODE" "$r/usr/local/bin/node"
 

@@ -9,8 +9,9 @@
  * - `cwd`/`env` need a `Gio.SubprocessLauncher` (which starts from the
  *   parent's environment: `env` is merged into it, `null` unsets a name);
  *   without them `Gio.Subprocess.new` is used. The child always gets three
- *   pipes; GLib closes every other fd in it, and resets signal
- *   dispositions the parent ignores (SIGPIPE) to the default.
+ *   pipes and no other fd of the parent, and SIGPIPE at its default
+ *   disposition (kaa ignores it): the exec helper (exec-helper.ts) sees to
+ *   both in the child, or, where it cannot run, GLib's fork path does.
  * - A program that cannot be run makes the spawn throw a `GLib.Error` (ENOENT,
  *   EACCES, a bad `cwd`); the caller fails `start()`'s InProgress with it.
  * @module
@@ -18,7 +19,8 @@
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 import { describeValue } from '../notifier/errors.js';
-import { groupArgv } from './group.js';
+import { disableExecHelper, execHelper, helperArgv } from './exec-helper.js';
+import { groupArgv, resolveProgram } from './group.js';
 
 const FLAGS = Gio.SubprocessFlags.STDIN_PIPE | Gio.SubprocessFlags.STDOUT_PIPE | Gio.SubprocessFlags.STDERR_PIPE;
 
@@ -159,7 +161,10 @@ export interface Spawned {
 /**
  * Spawns `argv` with three pipes, in `cwd` and with `env` merged into the
  * parent's environment; in a process group of its own when
- * `command.processGroup` asks and group.ts can.
+ * `command.processGroup` asks. Through the exec helper where it can run
+ * (`posix_spawn`, the helper closes every fd but 0–2 and sets up the
+ * group), else through GLib's fork path (GLib closes the fds; group.ts's
+ * `setsid` wrapper makes the group).
  * @param command - the checked command (for `cwd`, `env` and `processGroup`).
  * @param argv - what to run.
  * @returns the running subprocess, and whether it has its own group.
@@ -168,15 +173,45 @@ export interface Spawned {
  * const { subprocess } = spawn(command, ['true']);
  */
 export function spawn(command: Command, argv: string[]): Spawned {
-    const grouped = command.processGroup ? groupArgv(argv, command.cwd) : null;
-    return { subprocess: spawnPlain(command, grouped ?? argv), group: grouped !== null };
+    const helper = execHelper();
+    const path = helper !== null ? resolveProgram(argv[0], command.cwd) : null;
+    if (helper !== null && path !== null && usableCwd(command.cwd)) {
+        const options = { setsid: command.processGroup, cwd: command.cwd };
+        try {
+            // A path is passed as written (as GLib would: relative to `cwd`, `$0` of a script without `#!`).
+            const program = argv[0].includes('/') ? argv[0] : path;
+            return { subprocess: spawnWith(command, helperArgv(helper, program, argv, options), true), group: command.processGroup };
+        } catch (error) {
+            // No child ran. If the fork path can start it, the helper was at fault (a `noexec` temp directory…).
+            const spawned = spawnForked(command, argv);
+            disableExecHelper(error);
+            return spawned;
+        }
+    }
+    return spawnForked(command, argv);
 }
 
-function spawnPlain(command: Command, argv: string[]): Gio.Subprocess {
-    if (command.cwd === null && command.env === null)
-        return Gio.Subprocess.new(argv, FLAGS);
-    const launcher = new Gio.SubprocessLauncher({ flags: FLAGS });
-    if (command.cwd !== null)
+/** A directory the helper can `chdir()` into (else GLib's fork path reports why it cannot). */
+function usableCwd(cwd: string | null): boolean {
+    return cwd === null || (GLib.file_test(cwd, GLib.FileTest.IS_DIR) && GLib.file_test(cwd, GLib.FileTest.IS_EXECUTABLE));
+}
+
+function spawnForked(command: Command, argv: string[]): Spawned {
+    const grouped = command.processGroup ? groupArgv(argv, command.cwd) : null;
+    return { subprocess: spawnWith(command, grouped ?? argv, false), group: grouped !== null };
+}
+
+/**
+ * `viaHelper`: `INHERIT_FDS` (GLib then uses `posix_spawn`; the helper
+ * closes the fds) and no `set_cwd()` (the helper changes directory; a cwd
+ * would make GLib fork).
+ */
+function spawnWith(command: Command, argv: string[], viaHelper: boolean): Gio.Subprocess {
+    const flags = viaHelper ? FLAGS | Gio.SubprocessFlags.INHERIT_FDS : FLAGS;
+    if ((command.cwd === null || viaHelper) && command.env === null)
+        return Gio.Subprocess.new(argv, flags);
+    const launcher = new Gio.SubprocessLauncher({ flags });
+    if (command.cwd !== null && !viaHelper)
         launcher.set_cwd(command.cwd);
     for (const [name, value] of Object.entries(command.env ?? {})) {
         if (value === null)

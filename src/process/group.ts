@@ -2,21 +2,24 @@
  * Process groups: each child starts in a process group of its own, so that
  * `stop()` and the shutdown reach what it started (grandchildren) too.
  *
- * Why a wrapper program: `Gio.Subprocess`/`Gio.SubprocessLauncher` (GLib
- * 2.74 to 2.86) have no flag for `setpgid()`/`setsid()`, and the only hook
- * into the forked child, `child_setup`, would run JS in the forked copy of
- * the engine — GJS cannot do that safely (and GLib then also falls back from
- * `posix_spawn` to `fork`). So the child is started through util-linux's
+ * How: `Gio.Subprocess`/`Gio.SubprocessLauncher` (GLib 2.74 to 2.86) have
+ * no flag for `setpgid()`/`setsid()`, and the only hook into the forked
+ * child, `child_setup`, would run JS in the forked copy of the engine — GJS
+ * cannot do that safely (and GLib then also falls back from `posix_spawn` to
+ * `fork`). So something in the child must call `setsid()` before it execs
+ * the program: kaa's exec helper (exec-helper.ts), which every child starts
+ * through anyway, or — where the helper cannot run — util-linux's
  * `setsid PROGRAM ARGS…` (Essential on Debian, in util-linux(-core)
- * elsewhere): as the new child is never a group leader, `setsid` calls
- * `setsid()` and `exec`s the program in the same process — the pid GLib
- * reports is the program's, and its pgid equals it. The child is then also
- * the leader of a new session without a controlling terminal (it no longer
- * gets the terminal's Ctrl-C; kaa's own SIGINT handling stops it).
+ * elsewhere; an extra exec that costs about as much as the spawn). As the new
+ * child is never a group leader, `setsid()` succeeds in the same process:
+ * the pid GLib reports is the program's, and its pgid equals it. The child
+ * is then also the leader of a new session without a controlling terminal
+ * (it no longer gets the terminal's Ctrl-C; kaa's own SIGINT handling stops
+ * it).
  *
- * It is used only when `setsid` is found and the program resolves to an
- * executable file (else the program is spawned directly, so a missing or
- * non-executable program fails `start()` with the OS error as before).
+ * Either is used only when the program resolves to an executable file (else
+ * the program is spawned directly, so a missing or non-executable program
+ * fails `start()` with the OS error as before).
  *
  * Signalling a group: GJS has no `kill()`; `kill -s SIG -- -PGID` runs in
  * `/bin/sh` (its builtin), synchronously, so that nothing is left running.
@@ -31,9 +34,35 @@ import { logException } from '../notifier/log.js';
 let setsidPath: string | null | undefined;
 
 /**
- * The argv that starts `argv` in a new process group, or null when that is
- * not possible here (no `setsid`, or a program that will not run: the plain
- * spawn then reports why).
+ * The absolute path of the program `argv[0]` names (searched in `PATH` when
+ * it has no `/`, else taken relative to `cwd`), or null when it does not
+ * resolve to an executable file — the spawn is then left to GLib, which
+ * reports why.
+ * @param program - argv[0].
+ * @param cwd - the child's working directory, for a relative program path.
+ * @returns the path, or null.
+ * @example
+ * resolveProgram('sleep', null); // '/usr/bin/sleep'
+ */
+export function resolveProgram(program: string, cwd: string | null): string | null {
+    let path: string | null;
+    if (program.includes('/')) {
+        path = GLib.path_is_absolute(program) ? program : GLib.build_filenamev([cwd ?? GLib.get_current_dir(), program]);
+        if (!GLib.path_is_absolute(path))
+            path = GLib.build_filenamev([GLib.get_current_dir(), path]);
+    } else {
+        path = GLib.find_program_in_path(program);
+        if (path === null)
+            return null;
+    }
+    return GLib.file_test(path, GLib.FileTest.IS_EXECUTABLE) && !GLib.file_test(path, GLib.FileTest.IS_DIR) ? path : null;
+}
+
+/**
+ * The argv that starts `argv` in a new process group through util-linux's
+ * `setsid` (when the exec helper cannot be used, see exec-helper.ts), or
+ * null when that is not possible here (no `setsid`, or a program that will
+ * not run: the plain spawn then reports why).
  * @param argv - what to run.
  * @param cwd - the child's working directory, for a relative program path.
  * @returns the wrapped argv, or null.
@@ -43,19 +72,10 @@ let setsidPath: string | null | undefined;
 export function groupArgv(argv: readonly string[], cwd: string | null): string[] | null {
     if (setsidPath === undefined)
         setsidPath = GLib.find_program_in_path('setsid');
-    if (setsidPath === null)
+    if (setsidPath === null || resolveProgram(argv[0], cwd) === null)
         return null;
-    const program = argv[0];
-    let path: string | null;
-    if (program.includes('/')) {
-        path = GLib.path_is_absolute(program) ? program : GLib.build_filenamev([cwd ?? GLib.get_current_dir(), program]);
-        if (!GLib.file_test(path, GLib.FileTest.IS_EXECUTABLE) || GLib.file_test(path, GLib.FileTest.IS_DIR))
-            return null;
-    } else if (GLib.find_program_in_path(program) === null) {
-        return null;
-    }
     // `--` would not do: util-linux setsid takes options only before the program.
-    return program.startsWith('-') ? null : [setsidPath, ...argv];
+    return argv[0].startsWith('-') ? null : [setsidPath, ...argv];
 }
 
 /**
@@ -75,6 +95,6 @@ export function signalGroups(pgids: readonly number[], signo: number): void {
         GLib.spawn_sync(null, ['/bin/sh', '-c', `kill -s ${signo} -- "$@" 2>/dev/null; exit 0`, 'sh', ...ids], null,
             GLib.SpawnFlags.DEFAULT, null);
     } catch (error) {
-        logException(error, `kaa: signalling the process groups ${ids.join(' ')} failed`);
+        logException(error, `signalling the process groups ${ids.join(' ')} failed`);
     }
 }

@@ -11,8 +11,8 @@
  * - stopping: stop.ts (stop command → SIGTERM → SIGKILL → hung);
  * - the supervisor holds a running Process and stops it at shutdown.
  * Signals and channels are made on first use: a child nobody talks to costs
- * little more than a bare `Gio.Subprocess` (and GLib forks: a fork costs
- * more the more memory the parent has touched).
+ * little more than a bare `Gio.Subprocess` (spawned with `posix_spawn`
+ * through the exec helper, see command.ts and exec-helper.ts).
  * @module
  */
 import type Gio from 'gi://Gio';

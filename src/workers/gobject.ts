@@ -16,11 +16,10 @@
  * `threaded(GOBJECT)` runs on the main loop (as kaa.base did).
  * @module
  */
-import GLib from 'gi://GLib';
 import { checkOptionsObject } from '../notifier/check.js';
 import { WorkerError } from '../notifier/errors.js';
 import { InProgress } from '../async/inprogress.js';
-import { toPath } from './locate.js';
+import { moduleUri } from './locate.js';
 import { createPool, type PoolConfig, type ThreadPool } from './pool.js';
 import { registerThreadPool } from './registry.js';
 
@@ -73,7 +72,7 @@ export function gobjectPool(): ThreadPool | null {
  * @param options - `{module}`: a module to import there first (may export `start()`/`stop()`).
  * @returns an InProgress that finishes when the worker is ready (fails with
  *   a WorkerError when the module cannot be loaded or the worker cannot start).
- * @throws TypeError when `module` is not an absolute path or a file:// URI.
+ * @throws TypeError when `module` is not an absolute path, a file:// URI or a resource:/// URI.
  * @example
  * await kaa.gobjectSetThreaded();
  * const watch = kaa.threaded(kaa.GOBJECT)((path: string) => {
@@ -85,7 +84,7 @@ export function gobjectSetThreaded(options: GObjectWorkerOptions = {}): InProgre
     checkOptionsObject('gobjectSetThreaded()', options, ['module']);
     const args = ['--gobject'];
     if (options.module !== undefined)
-        args.push('--module', GLib.filename_to_uri(toPath(options.module), null));
+        args.push('--module', moduleUri(options.module));
     if (pool && ready && (!ready.finished || pool.statistics().workers > 0))
         return ready;
     config.hostArgs = args;

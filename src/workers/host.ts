@@ -15,7 +15,9 @@
  * calls its `stop()`.
  *
  * The loop is started synchronously at the module's top level (never after
- * an `await`: GJS 1.74 could not run promise reactions inside it).
+ * an `await`: GJS 1.74 could not run promise reactions inside it) — or, when
+ * the host is in a GResource, from the top level of locate.ts's bootstrap
+ * script, which imported it (see `RESOURCE_BOOTSTRAP`).
  * @module
  */
 import Gio from 'gi://Gio';
@@ -28,6 +30,7 @@ import { addIdle } from '../notifier/sources.js';
 import { logException } from '../notifier/log.js';
 import { unixInputStream, unixOutputStream } from '../notifier/platform.js';
 import { Executor } from './executor.js';
+import { RESOURCE_BOOT_HOOK } from './locate.js';
 import { failMainCalls, setHostLink } from './main-calls.js';
 import { encodeFrame, HELLO } from './protocol.js';
 import { Transport } from './transport.js';
@@ -90,11 +93,21 @@ function startWithModule(uri: string): void {
     }));
 }
 
-if (moduleUri)
-    defer(() => startWithModule(moduleUri));
-else
-    connect().send(encodeFrame([HELLO, pid, null], null));
+/** Serves calls until the link closes; returns the exit status. */
+function serve(): number {
+    if (moduleUri)
+        defer(() => startWithModule(moduleUri));
+    else
+        connect().send(encodeFrame([HELLO, pid, null], null));
+    kaa.main.run();
+    (link as Transport | null)?.close();
+    return exitStatus;
+}
 
-kaa.main.run();
-(link as Transport | null)?.close();
-system.exit(exitStatus);
+// Imported from a GResource by locate.ts's bootstrap script: this runs inside
+// the import's promise job, so the script calls serve() from its top level.
+const boot = (globalThis as Record<string, unknown>)[RESOURCE_BOOT_HOOK];
+if (typeof boot === 'function')
+    (boot as (run: () => void) => void)(() => system.exit(serve()));
+else
+    system.exit(serve());

@@ -12,7 +12,7 @@ import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 import { checkOptionsObject } from '../notifier/check.js';
 import { describeValue } from '../notifier/errors.js';
-import { toPath } from './locate.js';
+import { moduleUri } from './locate.js';
 import { ThreadPool } from './pool.js';
 import { DEFAULT_POOL, poolNamed } from './registry.js';
 import { submit, type ThreadInProgress, type ThreadedOptions } from './threaded.js';
@@ -64,17 +64,18 @@ export function resolveUri(relative: string, base: string): string {
  * a typed proxy: `proxy.fn(...args)` runs `fn` in a worker and returns a
  * ThreadInProgress. Functions may be async; arguments and results follow
  * the rules of `threaded()`.
- * @param url - the module: a `file://` URI or an absolute path.
+ * @param url - the module: a `file://` URI, an absolute path, or a `resource:///`
+ *   URI in the GResource that holds kaa (a GNOME app's: docs/gnome-app.md).
  * @param options - `{pool = 'kaa::default', priority = 0}`.
  * @returns the proxy.
- * @throws TypeError for a relative path, a non-file URI or a bad option.
+ * @throws TypeError for a relative path, another kind of URI or a bad option.
  * @example
  * // tasks.js: export function wordCount(text) { return text.split(/\s+/).length; }
  * const tasks = kaa.workerModule<typeof import('./tasks.js')>(kaa.resolveUri('./tasks.js', import.meta.url));
  * print(await tasks.wordCount('a b c')); // 3
  */
 export function workerModule<T extends object>(url: string, options: WorkerModuleOptions = {}): WorkerModule<T> {
-    const uri = GLib.filename_to_uri(toPath(url), null);
+    const uri = moduleUri(url);
     checkOptionsObject('workerModule()', options, ['pool', 'priority']);
     const { pool = DEFAULT_POOL, priority = 0 } = options;
     if (typeof priority !== 'number' || !Number.isFinite(priority))

@@ -137,3 +137,8 @@ export function sleep(seconds: number): Promise<void> {
 export function runExample(argv: string[], options: SpawnOptions = {}): Promise<ChildResult> {
     return spawnExample(argv, options).done;
 }
+
+/** Expects `r` to have exited with 0, showing `what` and its output otherwise. */
+export function expectOk(r: ChildResult, what: string): void {
+    expect(r.status).withContext(`${what}\n${r.stdout}\n${r.stderr}`).toBe(0);
+}

@@ -3,15 +3,11 @@
 // installed tool finds the bundle (under the prefix, and relative to itself
 // when the installation is staged with --destdir) and works.
 import GLib from 'gi://GLib';
-import { ROOT, runExample, spawnExample, type ChildResult } from './example-child.js';
+import { expectOk, ROOT, runExample, spawnExample } from './example-child.js';
 
 let tmp = '';
 let build = '';
 let prefix = '';
-
-function expectOk(r: ChildResult, what: string): void {
-    expect(r.status).withContext(`${what}\n${r.stdout}\n${r.stderr}`).toBe(0);
-}
 
 function isFile(path: string): boolean {
     return GLib.file_test(path, GLib.FileTest.IS_REGULAR);

@@ -49,7 +49,7 @@ describe('workerModule()', () => {
     });
 
     it('refuses a relative path', () => {
-        expect(() => workerModule('./tasks.js')).toThrowError(TypeError, /absolute path or a file:\/\/ URI/);
+        expect(() => workerModule('./tasks.js')).toThrowError(TypeError, /^expected an absolute path, a file:\/\/ URI or a resource:\/\/\/ URI \(got "\.\/tasks\.js"\)$/);
     });
 });
 

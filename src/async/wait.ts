@@ -24,7 +24,9 @@ export function wait(core: Core, timeout?: number): unknown {
     if (timeout !== undefined)
         requireSeconds('timeout', timeout);
     if (!core.ended) {
-        const start = now();
+        // The same sum main.loop() aims its timeout at: `now() - start >= timeout`
+        // can be false at that deadline (1000 + 0.01 - 1000 < 0.01).
+        const deadline = timeout === undefined ? Infinity : now() + timeout;
         core.waits++;
         try {
             main.loop(() => !core.ended, timeout);
@@ -32,7 +34,7 @@ export function wait(core: Core, timeout?: number): unknown {
             core.waits--;
         }
         if (!core.ended) {
-            if (timeout !== undefined && now() - start >= timeout)
+            if (now() >= deadline)
                 throw new TimeoutException(`${core.owner}.wait(${timeout}) timed out`, { inprogress: core.owner });
             throw new Error(`${core.owner}.wait(): the main loop stopped before it finished`);
         }

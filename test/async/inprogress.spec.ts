@@ -368,6 +368,16 @@ describe('InProgress', () => {
         });
     });
 
+    describe('wait() with a deadline that floating point cannot subtract exactly', () => {
+        useFakeClock({ start: 1000, autojump: true }); // 1000 + 0.01 - 1000 < 0.01
+
+        it('throws TimeoutException when the loop reached the deadline', () => {
+            const ip = new InProgress<number>();
+            expect(() => ip.wait(0.01)).toThrowError(TimeoutException);
+            expect(ip.finished).toBeFalse();
+        });
+    });
+
     describe('a failure nobody handled', () => {
         afterEach(() => setDebug(false));
 

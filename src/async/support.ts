@@ -5,10 +5,9 @@
  * @module
  */
 import { checkSeconds } from '../notifier/check.js';
-import { now } from '../notifier/clock.js';
 import { SystemExit } from '../notifier/errors.js';
 import { reportException } from '../notifier/sources.js';
-import type { ScheduledEntry } from '../notifier/scheduler.js';
+import { entryIn, type ScheduledEntry } from '../notifier/scheduler.js';
 
 /**
  * True for values `await` would follow: objects and functions with a `then` method.
@@ -41,7 +40,7 @@ export const requireSeconds: (name: string, value: unknown) => asserts value is 
  * scheduler.add(timerEntry(1, () => ip.finish()));
  */
 export function timerEntry(seconds: number, fire: () => void): ScheduledEntry {
-    return { deadline: now() + seconds, heapIndex: -1, seq: 0, fire };
+    return entryIn(seconds, fire);
 }
 
 /**

@@ -12,11 +12,10 @@
  * of the watch: a listening socket keeps listening.
  * @module
  */
-import { now } from '../notifier/clock.js';
 import type { SocketError } from '../notifier/errors.js';
 import { logException } from '../notifier/log.js';
 import type { Signal } from '../notifier/signals.js';
-import { scheduler, type ScheduledEntry } from '../notifier/scheduler.js';
+import { entryIn, scheduler, type ScheduledEntry } from '../notifier/scheduler.js';
 
 /** Seconds before the first retry after a failed accept(). */
 export const MIN_DELAY = 0.05;
@@ -54,12 +53,12 @@ export class AcceptBackoff {
         this.failures++;
         this.#delay = Math.min(this.#delay * 2, MAX_DELAY);
         this.cancel();
-        const entry: ScheduledEntry = { deadline: now() + delay, heapIndex: -1, seq: 0, fire: () => {
+        const entry = entryIn(delay, () => {
             if (this.#entry !== entry)
                 return;
             this.#entry = null;
             this.#resume();
-        } };
+        });
         this.#entry = entry;
         scheduler.add(entry);
         return delay;

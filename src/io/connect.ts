@@ -16,8 +16,7 @@ import GLib from 'gi://GLib';
 import Gio from 'gi://Gio';
 import { InProgress, onAbort } from '../async/inprogress.js';
 import { SocketError } from '../notifier/errors.js';
-import { now } from '../notifier/clock.js';
-import { defer, scheduler, type ScheduledEntry } from '../notifier/scheduler.js';
+import { defer, entryIn, scheduler } from '../notifier/scheduler.js';
 import { reportException } from '../notifier/sources.js';
 import { literalAddress, type ParsedAddress } from './address.js';
 import { FdWatch, closeSocket, isCancelled } from './watch.js';
@@ -44,10 +43,10 @@ function resolve(target: ParsedAddress & { kind: 'tcp' }, host: string, cancella
         scheduler.remove(deadline);
         done(addresses, error);
     };
-    const deadline: ScheduledEntry = { deadline: now() + DNS_DEADLINE, heapIndex: -1, seq: 0, fire: () => {
+    const deadline = entryIn(DNS_DEADLINE, () => {
         cancellable.cancel();
         settle(null, new Error(`the lookup of ${JSON.stringify(host)} gave no answer in ${DNS_DEADLINE} s`));
-    } };
+    });
     scheduler.add(deadline);
     Gio.Resolver.get_default().lookup_by_name_async(host, cancellable, (resolver, result) => {
         try {

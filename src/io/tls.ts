@@ -21,10 +21,9 @@
 import GLib from 'gi://GLib';
 import Gio from 'gi://Gio';
 import { InProgress, onAbort } from '../async/inprogress.js';
-import { now } from '../notifier/clock.js';
 import { SocketError, describeValue } from '../notifier/errors.js';
-import { addIterationCheck } from '../notifier/loop.js';
-import { defer, scheduler, type ScheduledEntry } from '../notifier/scheduler.js';
+import { Probe } from '../notifier/source.js';
+import { defer, entryIn, scheduler } from '../notifier/scheduler.js';
 import { reportException } from '../notifier/sources.js';
 import { keyMismatch } from './tls-keys.js';
 import { accepts, checkPeer, explainFailure, type TrustPolicy } from './tls-policy.js';
@@ -215,19 +214,19 @@ export function handshake(setup: TlsSetup, timeout: number, label: string,
             return;
         settled = true;
         scheduler.remove(deadline);
-        removeCheck();
+        fallback.stop();
         const refused = error === null ? setup.check() : null;
         if (error === null && refused === null)
             ip.finish(undefined);
         else if (!ip.finished)
             ip.throw(refused ? failure(refused, refused.message) : failure(error, setup.explain(error)));
     };
-    const deadline: ScheduledEntry = { deadline: now() + timeout, heapIndex: -1, seq: 0, fire: () => {
+    const deadline = entryIn(timeout, () => {
         cancellable.cancel();
         settle(new Error(`it did not finish within ${timeout} s`));
-    } };
+    });
     scheduler.add(deadline);
-    const removeCheck = addIterationCheck(() => {
+    const fallback = new Probe('tls-handshake', () => {
         // the completion callback may have been refused (GJS GC): a version set since
         // FALLBACK_ITERATIONS iterations says Gio finished with success; check() still decides
         seen = tls.get_protocol_version() === Gio.TlsProtocolVersion.UNKNOWN ? 0 : seen + 1;
@@ -236,10 +235,11 @@ export function handshake(setup: TlsSetup, timeout: number, label: string,
         else if (seen > 0)
             defer(() => undefined); // another iteration, even when nothing else wakes the loop
     });
+    fallback.start();
     onAbort(ip as InProgress<unknown>, () => {
         settled = true;
         scheduler.remove(deadline);
-        removeCheck();
+        fallback.stop();
         cancellable.cancel();
     });
     tls.handshake_async(GLib.PRIORITY_DEFAULT, cancellable, (_c, result) => {

@@ -43,9 +43,8 @@
  */
 import GLib from 'gi://GLib';
 import Gio from 'gi://Gio';
-import { now } from '../notifier/clock.js';
-import { addIterationCheck } from '../notifier/loop.js';
-import { scheduler, type ScheduledEntry } from '../notifier/scheduler.js';
+import { Probe } from '../notifier/source.js';
+import { entryIn, scheduler, type ScheduledEntry } from '../notifier/scheduler.js';
 import { logException } from '../notifier/log.js';
 import { reportException } from '../notifier/sources.js';
 import { isReadable, noteRead, pollable, writeNonblocking } from './streams.js';
@@ -90,12 +89,12 @@ interface AsyncRead {
 }
 
 const asyncReads = new Map<Transport, AsyncRead>();
-let removeAsyncCheck: (() => void) | null = null;
 
-function checkAsyncReads(): void {
+/** Checks every async read in the loop's re-arm phase (notifier/source.ts): GJS may refuse its callback. */
+const asyncReadProbe = new Probe('async-reads', () => {
     for (const [transport, op] of asyncReads)
         transport.checkAsync(op);
-}
+});
 
 /** Moves bytes for one channel. @internal */
 export class Transport {
@@ -209,10 +208,10 @@ export class Transport {
             return;
         const delay = Math.max(0.001, this.#retryDelay);
         this.#retryDelay = Math.min(MAX_RETRY, delay * 2);
-        this.#retry = { deadline: now() + delay, heapIndex: -1, seq: 0, fire: () => {
+        this.#retry = entryIn(delay, () => {
             this.#retry = null;
             this.#fireWritable();
-        } };
+        });
         scheduler.add(this.#retry);
     }
 
@@ -319,7 +318,7 @@ export class Transport {
         }
         const op: AsyncRead = { buffered: this.#landing, cancellable: new Gio.Cancellable(), closeAfter: false };
         asyncReads.set(this, op);
-        removeAsyncCheck ??= addIterationCheck(checkAsyncReads);
+        asyncReadProbe.start();
         try {
             op.buffered.fill_async(Math.min(this.#chunkSize, op.buffered.get_buffer_size()), GLib.PRIORITY_DEFAULT,
                 op.cancellable, (_s, result) => this.#onFilled(op, result));
@@ -332,10 +331,8 @@ export class Transport {
     #endAsync(op: AsyncRead): void {
         if (asyncReads.get(this) === op)
             asyncReads.delete(this);
-        if (!asyncReads.size && removeAsyncCheck) {
-            removeAsyncCheck();
-            removeAsyncCheck = null;
-        }
+        if (!asyncReads.size)
+            asyncReadProbe.stop();
     }
 
     /** A fill ended: `result` from its callback, or null when the check found its callback refused. */

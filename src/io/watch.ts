@@ -5,12 +5,10 @@
  * GJS 1.74 refuses every GLib→JS callback while an incremental GC is
  * sweeping, and GLib then removes the refused source: an fd watch can vanish
  * without its callback ever running (the data stays in the kernel, nothing is
- * lost, but nobody would read it). Every armed watch is therefore listed in
- * {@link armed}, and one check the loop runs after every kaa-driven iteration
- * (`addIterationCheck`) looks each one up by id; a missing one is forgotten
- * (`forgetSource` also finishes the GC, so the new source is not refused
- * again) and armed anew. In a loop kaa does not drive (a host application's)
- * a dropped watch is re-armed after the next kaa callback the host runs.
+ * lost, but nobody would read it). The watch is a notifier `Source`
+ * (notifier/source.ts), which the loop's re-arm phase looks up after every
+ * iteration and arms anew when it is gone. In a loop kaa does not drive (a
+ * host application's) the phase runs after the next kaa callback the host runs.
  *
  * Watches may recurse (`g_source_set_can_recurse`): a callback that runs a
  * nested loop (`inprogress.wait()` in a read handler) still sees its own fd.
@@ -28,17 +26,8 @@ import Gio from 'gi://Gio';
 import { MAX_INT, checkRange } from '../notifier/check.js';
 import { describeValue } from '../notifier/errors.js';
 import { logException } from '../notifier/log.js';
-import { addIterationCheck } from '../notifier/loop.js';
-import { addFdWatch, forgetSource, removeSource, sourceExists } from '../notifier/sources.js';
-
-const context = GLib.MainContext.default();
-const armed = new Set<FdWatch>();
-let removeCheck: (() => void) | null = null;
-
-function verifyArmed(): void {
-    for (const watch of armed)
-        watch.verify();
-}
+import { Source } from '../notifier/source.js';
+import { addFdWatch } from '../notifier/sources.js';
 
 /**
  * One fd watch: `fn(condition)` runs when the fd is ready; it returns
@@ -50,9 +39,7 @@ export class FdWatch {
     readonly fd: number;
     /** The GLib condition watched (`IN`, `OUT`; HUP, ERR and NVAL are always reported). */
     readonly condition: GLib.IOCondition;
-    readonly #fn: (condition: GLib.IOCondition) => boolean;
-    readonly #kind: string;
-    #id = 0;
+    readonly #source: Source<[GLib.IOCondition]>;
 
     /**
      * @param fd - the file descriptor.
@@ -63,74 +50,32 @@ export class FdWatch {
     constructor(fd: number, condition: GLib.IOCondition, fn: (condition: GLib.IOCondition) => boolean, kind: string) {
         this.fd = fd;
         this.condition = condition;
-        this.#fn = fn;
-        this.#kind = kind;
+        this.#source = new Source<[GLib.IOCondition]>({
+            kind,
+            recurse: true,
+            attach: (dispatch, k) => addFdWatch(fd, condition, dispatch, GLib.PRIORITY_DEFAULT, k),
+            callback: cond => fn(cond) !== false,
+        });
     }
 
     /** True while the watch is armed. */
     get active(): boolean {
-        return this.#id !== 0;
+        return this.#source.active;
     }
 
     /** The GLib source id (0 when not armed); for diagnostics and tests. */
     get sourceId(): number {
-        return this.#id;
+        return this.#source.id;
     }
 
     /** Arms the watch (a no-op when armed). */
     start(): void {
-        if (this.#id)
-            return;
-        this.#arm();
-        armed.add(this);
-        removeCheck ??= addIterationCheck(verifyArmed);
+        this.#source.start();
     }
 
     /** Disarms the watch (a no-op when not armed). */
     stop(): void {
-        if (!this.#id)
-            return;
-        removeSource(this.#id);
-        this.#id = 0;
-        this.#unlist();
-    }
-
-    /** Re-arms the watch if GJS dropped its source; called after every kaa iteration. */
-    verify(): void {
-        if (!this.#id || sourceExists(this.#id))
-            return;
-        forgetSource(this.#id);
-        this.#arm();
-    }
-
-    #arm(): void {
-        let id = 0;
-        id = addFdWatch(this.fd, this.condition, condition => this.#dispatch(id, condition), GLib.PRIORITY_DEFAULT, this.#kind);
-        this.#id = id;
-        context.find_source_by_id(id)?.set_can_recurse(true);
-    }
-
-    #unlist(): void {
-        armed.delete(this);
-        if (!armed.size && removeCheck) {
-            removeCheck();
-            removeCheck = null;
-        }
-    }
-
-    #dispatch(id: number, condition: GLib.IOCondition): boolean {
-        if (this.#id !== id)
-            return false;
-        let keep = false;
-        try {
-            keep = this.#fn(condition) !== false;
-        } finally {
-            if (!keep && this.#id === id) {
-                this.#id = 0;
-                this.#unlist();
-            }
-        }
-        return keep && this.#id === id;
+        this.#source.stop();
     }
 }
 

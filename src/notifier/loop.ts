@@ -1,54 +1,38 @@
 /**
- * `kaa.main`: the main loop. The only module that iterates the GLib main
- * context.
- *
- * One kaa iteration is a short list of phases:
- *   1. `iteration(block)` of the default `GLib.MainContext` (poll, dispatch);
- *   2. re-arm any kaa source GJS dropped (1.74 refuses callbacks during an
- *      incremental GC and GLib then removes the source);
- *   3. run the end-of-iteration callbacks (unhandled-failure reports …);
- *   4. emit `step` if the iteration dispatched kaa work.
- *
- * The GJS 1.74 trap: a blocking loop started inside a promise job (after any
- * `await`) never runs promise reactions again, and may spin. Every blocking
- * entry point probes its position first — it queues a promise reaction and
- * runs up to two non-blocking iterations; if the reaction did not run, it
- * throws at once and names `runAsync()`. `runAsync()` starts `run()` from a
- * GLib callback, which is always a safe position.
+ * `kaa.main`: the main loop's API, a facade over the parts that do the
+ * work (src/README.md tells how they fit):
+ * - iteration.ts — one iteration as named phases (timers, poll/dispatch,
+ *   re-arm, end-of-iteration work, step); the only code that iterates the
+ *   GLib main context, with the drivers;
+ * - backends/ — the drivers: the blocking loop (`generic`, `gtk`), a
+ *   `Gio.Application`, a host-owned loop (`thread`), sharing one start, stop
+ *   and error path (run.ts, state.ts);
+ * - source.ts — the one source lifecycle, and the re-arm phase;
+ * - shutdown.ts — the shutdown sequence and its hooks.
  */
 import GLib from 'gi://GLib';
-import type Gio from 'gi://Gio';
 import system from 'system';
 import { MAX_SECONDS, checkOptionsObject, checkRange } from './check.js';
-import { now } from './clock.js';
 import { describeValue } from './errors.js';
-import { drainPromiseJobs } from './jobs.js';
-import { logException } from './log.js';
-import { coarseScheduler, deferred, scheduler, type ScheduledEntry } from './scheduler.js';
-import { addIdle, addUnixSignal, allowDropGc, counters, liveSources, removeSource } from './sources.js';
+import { checkPosition, drive, iterate, iterationCount, setHostHandler } from './iteration.js';
+import { coarseScheduler, deferred, entryIn, scheduler } from './scheduler.js';
+import { shutdown } from './shutdown.js';
+import { addIdle, counters, liveSources } from './sources.js';
 import { state, type BackendName } from './state.js';
-import type { Backend, InitOptions } from './backends/backend.js';
+import type { Backend, InitOptions, RunOptions } from './backends/backend.js';
+import { ApplicationDriver } from './backends/application.js';
+import { blockingDriver } from './backends/blocking.js';
 import { genericBackend } from './backends/generic.js';
 import { gtkBackend } from './backends/gtk.js';
-import { defaultHandler, threadBackend } from './backends/thread.js';
+import { HostDriver } from './backends/host.js';
+import { installSignalHandlers } from './backends/run.js';
+import { threadBackend } from './backends/thread.js';
 
-export type { InitOptions } from './backends/backend.js';
+export type { InitOptions, RunOptions } from './backends/backend.js';
+export { atIterationEnd } from './iteration.js';
+export { addShutdownHook } from './shutdown.js';
 
-const context = GLib.MainContext.default();
 const backends: Record<BackendName, Backend> = { generic: genericBackend, gtk: gtkBackend, thread: threadBackend };
-const SIGINT = 2, SIGTERM = 15;
-
-/** Options of {@link main.run}. */
-export interface RunOptions {
-    /** Attach kaa to a loop something else iterates (gjs console, a host app) and return at once. */
-    threaded?: boolean;
-    /** Run this `Gio.Application`/`Gtk.Application` as the loop (`application.run(argv)`). */
-    application?: Gio.Application;
-    /** argv for `application.run()`; default `[programInvocationName, ...ARGV]`. */
-    argv?: string[];
-    /** Handle SIGINT (Ctrl-C) by stopping the loop. Default true. SIGTERM is always handled while running. */
-    sigint?: boolean;
-}
 
 /** What {@link main.statistics} reports. */
 export interface LoopStatistics {
@@ -72,297 +56,28 @@ export interface LoopStatistics {
     live: Record<string, number>;
 }
 
-const iterationEnd: (() => void)[] = [];
-const iterationChecks = new Set<() => void>();
-const shutdownHooks: { name: string; fn: () => PromiseLike<unknown> | void }[] = [];
 const statisticsHooks = new Map<string, () => number>();
+/** The `thread` backend's options and driver (null under the others). */
 let threadOptions: InitOptions = {};
-let iterations = 0;
-let hostFlushArmed = false;
-let signalSources: number[] = [];
-
-/**
- * Queues `fn` to run at the end of the current loop iteration (in a host-owned
- * loop: from an idle callback soon after). Used by the async layer to report
- * failures nobody took.
- */
-export function atIterationEnd(fn: () => void): void {
-    iterationEnd.push(fn);
-    if (state.depth === 0)
-        armHostFlush();
-}
-
-/** Registers a check run after every kaa-driven iteration (e.g. re-arming dropped IO watches). */
-export function addIterationCheck(fn: () => void): () => void {
-    iterationChecks.add(fn);
-    return () => iterationChecks.delete(fn);
-}
-
-/**
- * Registers a shutdown hook (the process and worker layers do). Hooks run in
- * registration order during the shutdown sequence; a returned thenable is
- * waited for, with the loop running.
- */
-export function addShutdownHook(name: string, fn: () => PromiseLike<unknown> | void): void {
-    shutdownHooks.push({ name, fn });
-}
+let hostDriver: HostDriver | null = null;
 
 /**
  * Registers a count of live objects a higher layer owns (the process layer's
  * unreaped children, the worker pools), reported by `main.statistics().live`
  * under `kind` and checked by the test suite's leak check. Registering a
  * kind again replaces its counter.
+ * @param kind - the name in `live`.
+ * @param count - returns the count.
+ * @example
+ * addStatisticsHook('processes', liveChildren);
  */
 export function addStatisticsHook(kind: string, count: () => number): void {
     statisticsHooks.set(kind, count);
 }
 
-function armHostFlush(): void {
-    if (hostFlushArmed)
-        return;
-    hostFlushArmed = true;
-    const flush = () => {
-        hostFlushArmed = false;
-        finishIteration(true);
-    };
-    if (state.backend === 'thread' && threadOptions.handler)
-        threadOptions.handler(flush);
-    else
-        defaultHandler(flush);
-}
-
-counters.onHostDispatch = () => {
-    if (state.depth === 0 && (state.running || iterationEnd.length))
-        armHostFlush();
-};
-
-function finishIteration(dispatched: boolean): void {
-    allowDropGc();
-    scheduler.verify();
-    coarseScheduler.verify();
-    deferred.verify();
-    for (const check of iterationChecks)
-        check();
-    while (iterationEnd.length) {
-        // A microtask checkpoint first: code that awaits a failed InProgress
-        // in a promise continuation has taken it before the report runs.
-        drainPromiseJobs();
-        const batch = iterationEnd.splice(0);
-        for (const fn of batch) {
-            try {
-                fn();
-            } catch (error) {
-                logException(error, 'kaa: an end-of-iteration callback threw');
-            }
-        }
-    }
-    if (dispatched && state.signals.step.count)
-        state.signals.step.emit();
-}
-
-function iterate(block: boolean): void {
-    scheduler.nestedLoop();
-    coarseScheduler.nestedLoop();
-    deferred.nestedLoop();
-    const before = counters.dispatches;
-    context.iteration(block);
-    iterations++;
-    finishIteration(counters.dispatches !== before);
-}
-
-/** Throws if the caller sits in a promise job, where a blocking loop would stall every promise. */
-function checkPosition(what: string): void {
-    let ran = false;
-    void Promise.resolve().then(() => {
-        ran = true;
-    });
-    for (let i = 0; i < 2 && !ran; i++)
-        context.iteration(false);
-    if (!ran) {
-        throw new Error(`kaa: ${what} was called inside a promise continuation (after an await), where GJS 1.74 ` +
-            'cannot run promise reactions during a blocking loop. Use `await kaa.main.runAsync()` instead of run(), ' +
-            'await the InProgress instead of wait(), or call it from a GLib or kaa callback (a timer, a signal handler).');
-    }
-}
-
 function ensureInit(): void {
     if (!state.backend)
         init();
-}
-
-function takePendingError(): { error: unknown } | null {
-    const pending = state.pendingError;
-    state.pendingError = null;
-    return pending;
-}
-
-/**
- * SIGTERM (and SIGINT unless declined) stop the loop with 128+signo. Under
- * the `thread` backend they are installed by `init()` already, since the
- * host may never call `run({threaded: true})`: unattached, a signal runs
- * kaa's shutdown sequence and then `options.shutdown()` (issue 13).
- */
-function installSignalHandlers(sigint: boolean): void {
-    removeSignalHandlers();
-    const handle = (signo: number) => () => {
-        state.requestStop(128 + signo);
-        if (!state.running && state.backend === 'thread')
-            endHostRun();
-        return true;
-    };
-    signalSources = [addUnixSignal(SIGTERM, handle(SIGTERM))];
-    if (sigint)
-        signalSources.push(addUnixSignal(SIGINT, handle(SIGINT)));
-}
-
-function removeSignalHandlers(): void {
-    signalSources.forEach(removeSource);
-    signalSources = [];
-}
-
-/** Runs the shutdown sequence once: `shutdown` signal, hooks (processes, workers), reaping. */
-function shutdown(): void {
-    if (state.shuttingDown)
-        return;
-    state.shuttingDown = true;
-    try {
-        state.signals.shutdown.emit();
-    } finally {
-        state.signals.shutdown.disconnectAll();
-        state.signals.step.disconnectAll();
-    }
-    const waiting: PromiseLike<unknown>[] = [];
-    for (const hook of shutdownHooks) {
-        try {
-            const result = hook.fn();
-            if (result && typeof result.then === 'function')
-                waiting.push(result);
-        } catch (error) {
-            logException(error, `kaa: shutdown hook "${hook.name}" threw`);
-        }
-    }
-    if (waiting.length) {
-        let pending = waiting.length;
-        const settle = () => {
-            pending--;
-        };
-        for (const w of waiting)
-            w.then(settle, error => {
-                logException(error, 'kaa: a shutdown hook failed');
-                settle();
-            });
-        const deadline = now() + 30;
-        state.depth++;
-        try {
-            while (pending > 0 && now() < deadline)
-                iterate(true);
-        } finally {
-            state.depth--;
-        }
-    }
-    state.stopped = true;
-}
-
-function runBlocking(options: RunOptions): number {
-    ensureInit();
-    if (state.backend === 'thread')
-        throw new Error("kaa.main.run(): the 'thread' backend is driven by its host; use run({threaded: true}) to attach");
-    checkPosition('kaa.main.run()');
-    beginRun(options);
-    state.onStop = () => context.wakeup();
-    state.depth++;
-    let pending: { error: unknown } | null = null;
-    try {
-        do {
-            iterate(!state.stopRequested && !state.pendingError);
-            pending = takePendingError();
-        } while (!state.stopRequested && !pending);
-    } finally {
-        state.depth--;
-        endRun();
-    }
-    if (pending)
-        throw pending.error;
-    return state.exitCode;
-}
-
-function beginRun(options: RunOptions): void {
-    state.running = true;
-    state.shuttingDown = false;
-    state.stopped = false;
-    installSignalHandlers(options.sigint !== false && threadOptions.sigint !== false);
-}
-
-function endRun(): void {
-    try {
-        shutdown();
-    } finally {
-        removeSignalHandlers();
-        state.running = false;
-        state.stopRequested = false;
-        state.onStop = null;
-    }
-}
-
-function runApplication(app: Gio.Application, options: RunOptions): number {
-    ensureInit();
-    checkPosition('kaa.main.run({application})');
-    beginRun(options);
-    state.onStop = () => app.quit();
-    const handler = app.connect('shutdown', () => {
-        try {
-            shutdown();
-        } catch (error) {
-            logException(error, 'kaa: shutdown failed');
-        }
-    });
-    let status: number;
-    try {
-        status = app.run(options.argv ?? [system.programInvocationName, ...ARGV]);
-    } finally {
-        app.disconnect(handler);
-        endRun();
-    }
-    const pending = takePendingError();
-    if (pending)
-        throw pending.error;
-    return state.exitCode !== 0 ? state.exitCode : status;
-}
-
-function attach(options: RunOptions): number {
-    ensureInit();
-    beginRun(options);
-    state.onStop = endHostRun;
-    return 0;
-}
-
-/**
- * Ends kaa in a host-owned loop, from inside that loop (`options.handler`):
- * the shutdown sequence — through `endRun()` when `run({threaded: true})`
- * attached, else on its own (a signal with only `init('thread')`) — then
- * `options.shutdown()` so that the host quits. Once per run.
- */
-function endHostRun(): void {
-    (threadOptions.handler ?? defaultHandler)(() => {
-        if (state.running) {
-            const pending = takePendingError();
-            if (pending)
-                logException(pending.error, 'kaa: unhandled exception; stopping');
-            endRun();
-        } else if (!state.shuttingDown) {
-            try {
-                shutdown();
-            } catch (error) {
-                logException(error, 'kaa: shutdown failed');
-            } finally {
-                removeSignalHandlers();
-                state.stopRequested = false;
-            }
-        } else {
-            return;
-        }
-        threadOptions.shutdown?.();
-    });
 }
 
 /**
@@ -387,10 +102,13 @@ function init(backend: BackendName = 'generic', options: InitOptions = {}): void
     if (state.backend)
         return;
     backends[backend].setUp(options);
-    threadOptions = backend === 'thread' ? options : {};
     state.backend = backend;
-    if (backend === 'thread')
-        installSignalHandlers(options.sigint !== false);
+    if (backend === 'thread') {
+        threadOptions = options;
+        hostDriver = new HostDriver(options);
+        setHostHandler(options.handler ?? null);
+        installSignalHandlers(options.sigint !== false, hostDriver);
+    }
     state.signals.init.emit();
 }
 
@@ -407,11 +125,15 @@ function run(options: RunOptions = {}): number {
     checkRunOptions('kaa.main.run()', options);
     if (state.running)
         throw new Error('kaa.main.run(): the main loop is already running');
+    ensureInit();
+    const sigint = options.sigint !== false && threadOptions.sigint !== false;
     if (options.threaded)
-        return attach(options);
+        return (hostDriver ??= new HostDriver(threadOptions)).run(sigint);
     if (options.application)
-        return runApplication(options.application, options);
-    return runBlocking(options);
+        return new ApplicationDriver(options.application).run(options.argv, sigint);
+    if (state.backend === 'thread')
+        throw new Error("kaa.main.run(): the 'thread' backend is driven by its host; use run({threaded: true}) to attach");
+    return blockingDriver.run(sigint);
 }
 
 /** Checks the options of `run()`/`runAsync()`: their names and types. */
@@ -479,26 +201,22 @@ function loop(condition: (() => unknown) | boolean, timeout?: number): void {
     ensureInit();
     checkPosition('kaa.main.loop()');
     let timedOut = false;
-    const entry: ScheduledEntry = { deadline: now() + (timeout ?? Infinity), heapIndex: -1, seq: 0, fire: () => {
+    const entry = entryIn(timeout ?? Infinity, () => {
         timedOut = true;
-    } };
+    });
     if (timeout !== undefined && timeout !== null)
         scheduler.add(entry);
-    state.depth++;
-    let pending: { error: unknown } | null = null;
     try {
-        while (!timedOut && !(state.running && state.stopRequested)) {
-            iterate(true);
-            pending = takePendingError();
-            if (pending || !test())
-                break;
-        }
+        drive(frame => {
+            while (!timedOut && !(state.running && state.stopRequested)) {
+                iterate(true);
+                if (frame.error || !test())
+                    break;
+            }
+        });
     } finally {
-        state.depth--;
         scheduler.remove(entry);
     }
-    if (pending)
-        throw pending.error;
 }
 
 /**
@@ -509,17 +227,11 @@ function loop(condition: (() => unknown) | boolean, timeout?: number): void {
 function step(): void {
     ensureInit();
     checkPosition('kaa.main.step()');
-    state.depth++;
-    let pending: { error: unknown } | null = null;
     try {
-        iterate(true);
-        pending = takePendingError();
+        drive(() => iterate(true));
     } finally {
-        state.depth--;
+        state.signals.step.emit();
     }
-    state.signals.step.emit();
-    if (pending)
-        throw pending.error;
 }
 
 /**
@@ -548,7 +260,7 @@ function statistics(): LoopStatistics {
         timers: scheduler.size + coarseScheduler.size,
         deferred: deferred.size,
         depth: state.depth,
-        iterations,
+        iterations: iterationCount(),
         drops: counters.drops,
         live: Object.fromEntries([...statisticsHooks].map(([kind, count]) => [kind, count()])),
     };

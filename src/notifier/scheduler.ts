@@ -29,8 +29,9 @@
  *   started from a timer callback would see no timers: {@link Scheduler.nestedLoop}
  *   arms a fresh source for it.
  * - GJS 1.74 may refuse to run the source's callback during an incremental
- *   GC, and GLib then drops the source: {@link Scheduler.verify} (called by the
- *   loop after each iteration) re-arms it when the earliest deadline is overdue.
+ *   GC, and GLib then drops the source: the source is a notifier `Source`
+ *   (source.ts), which the loop's re-arm phase looks up once the earliest
+ *   deadline is overdue and re-arms.
  * - The clock can be replaced (clock.ts, the specs' fake clock): then the
  *   source is aimed only at deadlines the clock has reached, and re-aimed
  *   whenever the clock says it moved.
@@ -38,7 +39,8 @@
 import GLib from 'gi://GLib';
 import { isClockInjected, msUntil, now, onClockMoved, systemNow } from './clock.js';
 import { canDrainPromiseJobs, drainPromiseJobs } from './jobs.js';
-import { addIdle, addTimeout, addTimeoutSeconds, forgetSource, removeSource, reportException, sourceExists } from './sources.js';
+import { Source } from './source.js';
+import { addIdle, addTimeout, addTimeoutSeconds, reportException } from './sources.js';
 import { TimerWheel, type Bucket } from './timer-wheel.js';
 
 /** What the scheduler holds: a deadline (monotonic seconds) and what to do then. */
@@ -55,6 +57,31 @@ export interface ScheduledEntry {
     bucket?: Bucket | null;
 }
 
+/**
+ * A new, unscheduled entry: `fire` runs once `deadline` has passed, after
+ * the entry is added to a scheduler. The one way entries are made.
+ * @param deadline - monotonic seconds (`clock.now()`).
+ * @param fire - what to do then.
+ * @returns the entry.
+ * @example
+ * scheduler.add(entryAt(now() + 5, () => print('5 s later')));
+ */
+export function entryAt(deadline: number, fire: () => void): ScheduledEntry {
+    return { deadline, heapIndex: -1, seq: 0, fire };
+}
+
+/**
+ * {@link entryAt} `seconds` from now.
+ * @param seconds - the delay (Infinity for an entry that never falls due).
+ * @param fire - what to do then.
+ * @returns the entry.
+ * @example
+ * scheduler.add(entryIn(0.5, () => cancellable.cancel()));
+ */
+export function entryIn(seconds: number, fire: () => void): ScheduledEntry {
+    return entryAt(now() + seconds, fire);
+}
+
 /** The longest delay the GLib source is armed with: 2**31 - 1 ms (about 24.8 days). */
 export const MAX_AIM_SECONDS = 2147483.647;
 
@@ -67,13 +94,15 @@ export class Scheduler {
     readonly #coarse: boolean;
     readonly #maxAim: number;
     #seq = 0;
-    #sourceId = 0;
+    /** The one GLib timeout: whole seconds when {@link #seconds}, else ms. */
+    readonly #source: Source;
+    #seconds = false;
     /** The deadline the source is aimed at (Infinity when none). */
     #aimedAt = Infinity;
     /** The interval (ms or s) the current source repeats with. */
     #interval = -1;
     #dispatchingId = 0;
-    /** The source fired since the last verify(): it exists (or was re-aimed). */
+    /** The source fired since the re-arm phase last looked: it exists (or was re-aimed). */
     #firedInIteration = false;
     #sliceEnd = 0;
     /** The time of the round being fired (-Infinity when none): an entry due by then goes to the ready queue. */
@@ -88,6 +117,14 @@ export class Scheduler {
     constructor(coarse = false, maxAim = MAX_AIM_SECONDS) {
         this.#coarse = coarse;
         this.#maxAim = maxAim;
+        this.#source = new Source({
+            kind: coarse ? 'timers-coarse' : 'timers',
+            attach: dispatch => this.#seconds ?
+                addTimeoutSeconds(this.#interval, dispatch, GLib.PRIORITY_DEFAULT, 'timers-coarse') :
+                addTimeout(this.#interval, dispatch, GLib.PRIORITY_DEFAULT, 'timers'),
+            callback: this.#onTimeout,
+            suspect: () => this.#overdue(),
+        });
         onClockMoved(() => {
             this.#wheel.rebase(now());
             if (!this.#dispatchingId && this.#wheel.size)
@@ -102,12 +139,12 @@ export class Scheduler {
 
     /** The id of the GLib source behind the wheel (0 when none); for diagnostics and tests. */
     get sourceId(): number {
-        return this.#sourceId;
+        return this.#source.id;
     }
 
     /** The delay the GLib source was last armed with (ms; whole seconds when coarse), or -1; for diagnostics and tests. */
     get armedDelay(): number {
-        return this.#sourceId ? this.#interval : -1;
+        return this.#source.active ? this.#interval : -1;
     }
 
     /** The earliest deadline, or Infinity. */
@@ -142,59 +179,44 @@ export class Scheduler {
     nestedLoop(): void {
         if (!this.#dispatchingId)
             return;
-        const wasCurrent = this.#sourceId === this.#dispatchingId;
+        const wasCurrent = this.#source.id === this.#dispatchingId;
         this.#dispatchingId = 0;
         if (wasCurrent) {
-            this.#sourceId = 0;
+            this.#source.detach();
             this.#aimedAt = Infinity;
             if (this.#wheel.size)
                 this.#aim();
         }
     }
 
-    /** Called by the loop after an iteration: re-arms the source if GJS dropped its callback. */
-    verify(): void {
+    /**
+     * Whether the source should have fired by now (the re-arm phase then
+     * looks it up): not when it fired since the last look, nor while it
+     * dispatches, nor before the earliest deadline.
+     */
+    #overdue(): boolean {
         if (this.#firedInIteration) {
             this.#firedInIteration = false;
-            return;
+            return false;
         }
         if (!this.#wheel.size || this.#dispatchingId)
-            return;
+            return false;
         // The source may legitimately fire a little before the deadline (ms
-        // rounding; whole seconds when coarse): check once it could have fired.
+        // rounding; whole seconds when coarse): look once it could have fired.
         const slack = this.#coarse ? 1 : 0.002;
-        if (this.#wheel.earliest() - slack > now())
-            return;
-        if (this.#sourceId && sourceExists(this.#sourceId))
-            return;
-        forgetSource(this.#sourceId);
-        this.#sourceId = 0;
-        this.#aimedAt = Infinity;
-        this.#aim();
+        return this.#wheel.earliest() - slack <= now();
     }
 
     /** Aims the source at `deadline` (default: the earliest one). */
     #aim(deadline = this.#wheel.earliest()): void {
-        if (this.#sourceId)
-            removeSource(this.#sourceId);
-        this.#sourceId = 0;
-        // The wheel may hold entries it does not report yet (a nested loop
-        // started from a timer callback aims from inside the walk of a slot):
-        // fire at once, and the dispatch re-aims from what it finds. (Before
-        // the GLib delay was capped, Infinity became a 0 ms timeout in GI.)
-        if (deadline === Infinity && this.#wheel.size)
-            deadline = now();
+        this.#source.stop();
         this.#aimedAt = deadline;
         const ms = msUntil(deadline);
         if (ms === null)
             return; // an injected clock that has not reached it: it says when it moves
-        if (this.#coarse && !isClockInjected()) {
-            this.#interval = Math.max(1, Math.ceil(Math.min(ms / 1000, this.#maxAim)));
-            this.#sourceId = addTimeoutSeconds(this.#interval, this.#onTimeout, GLib.PRIORITY_DEFAULT, 'timers-coarse');
-        } else {
-            this.#interval = Math.min(ms, this.#maxAimMs);
-            this.#sourceId = addTimeout(this.#interval, this.#onTimeout, GLib.PRIORITY_DEFAULT, 'timers');
-        }
+        this.#seconds = this.#coarse && !isClockInjected();
+        this.#interval = this.#seconds ? Math.max(1, Math.ceil(Math.min(ms / 1000, this.#maxAim))) : Math.min(ms, this.#maxAimMs);
+        this.#source.start();
     }
 
     /** {@link MAX_AIM_SECONDS} (or the constructor's `maxAim`) in whole ms. */
@@ -203,14 +225,12 @@ export class Scheduler {
     }
 
     #disarm(): void {
-        if (this.#sourceId)
-            removeSource(this.#sourceId);
-        this.#sourceId = 0;
+        this.#source.stop();
         this.#aimedAt = Infinity;
     }
 
     readonly #onTimeout = (): boolean => {
-        const id = this.#sourceId;
+        const id = this.#source.id;
         const outer = this.#dispatchingId;
         const t = now();
         this.#dispatchingId = id;
@@ -224,10 +244,9 @@ export class Scheduler {
             this.#wheel.flushReady();
             this.#dispatchingId = outer;
         }
-        if (this.#sourceId !== id)
+        if (this.#source.id !== id)
             return false;
         if (!this.#wheel.size) {
-            this.#sourceId = 0;
             this.#aimedAt = Infinity;
             return false;
         }
@@ -246,7 +265,7 @@ export class Scheduler {
             this.#aimedAt = deadline;
             return true;
         }
-        this.#sourceId = 0;
+        this.#source.detach(); // it ends when this returns false: no source_remove()
         this.#aim(deadline);
         return false;
     };
@@ -265,13 +284,13 @@ export class Scheduler {
             const seqBefore = this.#seq;
             if (wheel.fireReady(limit, this.#cut, reportException))
                 return true;
-            if (this.#sourceId !== id)
+            if (this.#source.id !== id)
                 return false;
             let k = wheel.firstDue(t);
             while (k >= 0) {
                 if (wheel.fireSlot(k, t, limit, this.#cut, reportException))
                     return true;
-                if (this.#sourceId !== id)
+                if (this.#source.id !== id)
                     return false;
                 k = wheel.nextDue(k, t);
             }
@@ -279,7 +298,7 @@ export class Scheduler {
             if (!canDrainPromiseJobs || this.#seq === seqBefore)
                 return false;
             drainPromiseJobs();
-            if (this.#sourceId !== id)
+            if (this.#source.id !== id)
                 return false;
             t = now();
             if ((isClockInjected() ? systemNow() : t) > this.#sliceEnd)
@@ -297,8 +316,14 @@ export const coarseScheduler = new Scheduler(true);
 /** Deferred calls: run once, from the loop, in the next iteration, in the order queued. */
 class DeferredQueue {
     #queue: (() => void)[] = [];
-    #sourceId = 0;
     #draining = false;
+    /** One idle source while calls wait; re-armed by the loop's re-arm phase if GJS drops it. */
+    readonly #source: Source = new Source({
+        kind: 'deferred',
+        attach: (dispatch, kind) => addIdle(dispatch, GLib.PRIORITY_DEFAULT, kind),
+        callback: () => this.#drain(),
+        suspect: () => this.#queue.length > 0 && !this.#draining,
+    });
 
     get size(): number {
         return this.#queue.length;
@@ -306,36 +331,25 @@ class DeferredQueue {
 
     push(fn: () => void): void {
         this.#queue.push(fn);
-        if (!this.#sourceId)
-            this.#sourceId = addIdle(this.#drain, GLib.PRIORITY_DEFAULT, 'deferred');
+        this.#source.start();
     }
 
     clear(): void {
         this.#queue = [];
-        if (this.#sourceId && !this.#draining)
-            removeSource(this.#sourceId);
         if (!this.#draining)
-            this.#sourceId = 0;
+            this.#source.stop();
     }
 
     nestedLoop(): void {
         if (this.#draining) {
             this.#draining = false;
-            this.#sourceId = 0;
+            this.#source.detach();
             if (this.#queue.length)
-                this.#sourceId = addIdle(this.#drain, GLib.PRIORITY_DEFAULT, 'deferred');
+                this.#source.start();
         }
     }
 
-    verify(): void {
-        if (this.#queue.length && !this.#draining && !sourceExists(this.#sourceId)) {
-            forgetSource(this.#sourceId);
-            this.#sourceId = addIdle(this.#drain, GLib.PRIORITY_DEFAULT, 'deferred');
-        }
-    }
-
-    readonly #drain = (): boolean => {
-        const id = this.#sourceId;
+    #drain(): boolean {
         const batch = this.#queue;
         this.#queue = [];
         this.#draining = true;
@@ -350,13 +364,8 @@ class DeferredQueue {
         } finally {
             this.#draining = false;
         }
-        if (this.#sourceId !== id)
-            return false;
-        if (this.#queue.length)
-            return true;
-        this.#sourceId = 0;
-        return false;
-    };
+        return this.#queue.length > 0;
+    }
 }
 
 /** The deferred-call queue (`kaa.main` runs these before sleeping again). */

@@ -10,9 +10,11 @@
  *   signal) and how many sources kaa holds (`statistics()`, the leak checks);
  * - a source whose callback GJS refused to run (1.74 to 1.80 do that during
  *   an incremental GC, and GLib then removes the source) can be detected with
- *   {@link sourceExists} and re-armed by its owner. GJS 1.81.90 fixed the
- *   refusals, but no probe can tell safely at start-up, so the owners keep
- *   checking on every version (~1.5 µs a look-up; docs/gjs-versions.md).
+ *   {@link sourceExists}: the loop's re-arm phase (source.ts, the one place
+ *   that re-arms) does, for every kaa `Source`, on every GJS version
+ *   (~1.5 µs a look-up; docs/gjs-versions.md);
+ * - a kaa callback that a loop kaa does not iterate dispatched wakes the
+ *   driver of the running loop, which runs the end of the iteration.
  *
  * Source ids are kept; `GLib.Source` objects are never held in JS (GJS frees
  * their wrappers only at GC).
@@ -34,15 +36,14 @@ export const counters = {
     drops: 0,
     /** kaa callbacks running now (nested). */
     depth: 0,
-    /** Set by the loop: called after a kaa callback dispatched by a host-owned loop. */
-    onHostDispatch: null as (() => void) | null,
 };
 
 /**
  * Routes an exception that escaped a kaa callback: a `SystemExit` stops the
  * loop with its code; anything else is emitted on `kaa.signals.exception`,
- * and if no handler returned `false` it becomes the loop's pending error
- * (the running loop stops and rethrows it), or is logged when no kaa loop runs.
+ * and if no handler returned `false` it goes to the loop's error path
+ * (`state.fail`: the innermost kaa loop rethrows it, or the driver of the
+ * running loop stops with it), or is logged when no kaa loop runs.
  * @param error - what the callback threw.
  * @param what - names the callback in the log line when no kaa loop runs.
  */
@@ -63,9 +64,7 @@ export function reportException(error: unknown, what = 'a callback'): void {
     }
     if (handled)
         return;
-    if (state.running || state.depth > 0)
-        state.setPendingError(error);
-    else
+    if (!state.fail(error))
         logException(error, `kaa: unhandled exception in ${what} (no kaa loop is running)`);
 }
 
@@ -82,8 +81,10 @@ function guard<A extends unknown[]>(fn: (...args: A) => boolean): { id: number; 
         } finally {
             counters.depth--;
         }
+        // Dispatched by a loop kaa does not iterate (an application's, a host's):
+        // its driver runs the end of the iteration.
         if (counters.depth === 0 && state.depth === 0)
-            counters.onHostDispatch?.();
+            state.driver?.wake();
         if (!keep)
             live.delete(record.id);
         return keep;

@@ -14,9 +14,9 @@
  *   that killed the child (as Python's `Popen.returncode`);
  * - GJS 1.74 refuses every GLib→JS callback during an incremental GC, and
  *   GLib then destroys the child watch source (a child watch never fires
- *   twice): the status is gone. An iteration check notices the vanished
- *   source and fails the InProgress with an Error saying so, instead of
- *   leaving it pending forever.
+ *   twice): the status is gone. The watch is a notifier `Source` whose
+ *   `lost` callback (run by the loop's re-arm phase) fails the InProgress
+ *   with an Error saying so, instead of leaving it pending forever.
  * Processes started with `kaa.Process` do not use this: `Gio.Subprocess`
  * reaps its own children (see supervisor.ts).
  * @module
@@ -24,8 +24,8 @@
 import GLib from 'gi://GLib';
 import { MAX_INT, checkRange } from '../notifier/check.js';
 import { describeValue } from '../notifier/errors.js';
-import { addIterationCheck } from '../notifier/loop.js';
-import { addChildWatch, forgetSource, removeSource, sourceExists } from '../notifier/sources.js';
+import { Source } from '../notifier/source.js';
+import { addChildWatch } from '../notifier/sources.js';
 import { InProgress, onAbort } from '../async/inprogress.js';
 
 /**
@@ -49,36 +49,6 @@ export function decodeWaitStatus(status: number): number {
     return -((status >> 8) & 0xff);    // WIFSTOPPED (never from a child watch): -WSTOPSIG
 }
 
-interface Watch {
-    readonly pid: number;
-    readonly ip: InProgress<number>;
-    sourceId: number;
-    called: boolean;
-}
-
-const watches = new Set<Watch>();
-let removeCheck: (() => void) | null = null;
-
-/** After every kaa iteration: a watch whose source vanished without calling back lost its status to a GC. */
-function checkWatches(): void {
-    for (const w of watches) {
-        if (w.called || sourceExists(w.sourceId))
-            continue;
-        forgetSource(w.sourceId);
-        release(w);
-        w.ip.throw(new Error(`watchChild(${w.pid}): the exit status was lost: GJS refused the child-watch ` +
-            'callback (it does during a garbage collection) after GLib had reaped the child'));
-    }
-}
-
-function release(w: Watch): void {
-    watches.delete(w);
-    if (watches.size === 0 && removeCheck !== null) {
-        removeCheck();
-        removeCheck = null;
-    }
-}
-
 /**
  * Watches a child process spawned elsewhere and finishes with its exit code
  * once it has exited: the exit status, or minus the signal that killed it.
@@ -98,19 +68,20 @@ export function watchChild(pid: number): InProgress<number> {
         throw new TypeError(`watchChild(): \`pid\` must be a positive integer (got ${describeValue(pid)})`);
     checkRange('watchChild()', 'pid', pid, 1, MAX_INT);
     const ip = new InProgress<number>({ name: `watchChild(${pid})` });
-    const watch: Watch = { pid, ip, sourceId: 0, called: false };
-    watch.sourceId = addChildWatch(pid, status => {
-        watch.called = true;
-        release(watch);
-        GLib.spawn_close_pid(pid);
-        if (!ip.finished)
-            ip.finish(decodeWaitStatus(status));
-    }, GLib.PRIORITY_DEFAULT, 'child-watch');
-    watches.add(watch);
-    removeCheck ??= addIterationCheck(checkWatches);
-    onAbort(ip as InProgress<unknown>, () => {
-        release(watch);
-        removeSource(watch.sourceId);
+    const source = new Source<[number]>({
+        kind: 'child-watch',
+        attach: (dispatch, kind) => addChildWatch(pid, status => dispatch(status), GLib.PRIORITY_DEFAULT, kind),
+        callback: status => {
+            GLib.spawn_close_pid(pid);
+            if (!ip.finished)
+                ip.finish(decodeWaitStatus(status));
+            return false;
+        },
+        // GLib reaped the child, and GJS refused the callback with its status: say so rather than wait forever.
+        lost: () => ip.throw(new Error(`watchChild(${pid}): the exit status was lost: GJS refused the child-watch ` +
+            'callback (it does during a garbage collection) after GLib had reaped the child')),
     });
+    source.start();
+    onAbort(ip as InProgress<unknown>, () => source.stop());
     return ip;
 }

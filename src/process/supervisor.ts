@@ -13,9 +13,10 @@
  *   and a refused async-ready callback is lost for good: the child is reaped
  *   but JS never hears of it. The GTask completion is still a dispatch in
  *   the main context, so the kaa iteration in which it was dropped ends as
- *   usual, and the supervisor's iteration check (`addIterationCheck`) asks
- *   every supervised child `get_identifier() === null?` — one cheap GI call
- *   per live child per iteration (nothing when no child is live).
+ *   usual, and the supervisor's `Probe` (run by the loop's re-arm phase,
+ *   notifier/source.ts) asks every supervised child `get_identifier() ===
+ *   null?` — one cheap GI call per live child per iteration (nothing when no
+ *   child is live).
  *   The stop escalation and the end of the child's output streams check the
  *   child directly too, which covers a host-driven loop (the `thread`
  *   backend), where kaa only runs its checks after its own dispatches;
@@ -30,7 +31,8 @@
  * @module
  */
 import { logException } from '../notifier/log.js';
-import { addIterationCheck, addShutdownHook, addStatisticsHook } from '../notifier/loop.js';
+import { addShutdownHook, addStatisticsHook } from '../notifier/loop.js';
+import { Probe } from '../notifier/source.js';
 import { InProgress } from '../async/inprogress.js';
 
 /** What the supervisor needs from a running child (a Process implements it). */
@@ -44,10 +46,9 @@ export interface SupervisedChild {
 }
 
 const children = new Set<SupervisedChild>();
-/** The iteration check is registered on the first spawn and stays (over an empty set it costs nothing). */
-let checking = false;
 
-function pollAll(): void {
+/** Asks every supervised child whether it was reaped, in the loop's re-arm phase (notifier/source.ts). */
+const exits = new Probe('child-exits', () => {
     for (const child of children) {
         try {
             child.poll();
@@ -55,7 +56,7 @@ function pollAll(): void {
             logException(error, `checking the exit of ${child} failed`);
         }
     }
-}
+});
 
 /**
  * Starts supervising a child that has just been spawned: it stays referenced
@@ -67,7 +68,7 @@ function pollAll(): void {
  */
 export function supervise(child: SupervisedChild): void {
     children.add(child);
-    checking ||= (addIterationCheck(pollAll), true);
+    exits.start();
 }
 
 /**
@@ -78,6 +79,8 @@ export function supervise(child: SupervisedChild): void {
  */
 export function release(child: SupervisedChild): void {
     children.delete(child);
+    if (!children.size)
+        exits.stop();
 }
 
 /**

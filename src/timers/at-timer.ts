@@ -28,7 +28,7 @@ import { isPlainObject } from '../notifier/check.js';
 import { now, wallNow } from '../notifier/clock.js';
 import { creationStack, printCreationStack } from '../notifier/debug.js';
 import { describeValue } from '../notifier/errors.js';
-import { scheduler, type ScheduledEntry } from '../notifier/scheduler.js';
+import { entryAt, scheduler, type ScheduledEntry } from '../notifier/scheduler.js';
 import type { TimerCallback } from './timer.js';
 
 /** The longest an AtTimer waits on the monotonic clock before it checks the wall clock again, in seconds. */
@@ -222,7 +222,7 @@ export class AtTimer<Args extends unknown[] = unknown[]> {
         this.#createdAt = creationStack(1);
         this.#fn = callback as (...a: unknown[]) => unknown;
         this.#args = args;
-        this.#entry = { deadline: 0, heapIndex: -1, seq: 0, fire: () => this.#fire() };
+        this.#entry = entryAt(0, () => this.#fire());
     }
 
     /** True from `start()` until `stop()`, a `false` return or an exception. */

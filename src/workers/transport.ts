@@ -34,7 +34,7 @@ import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 import { systemNow } from '../notifier/clock.js';
 import { drainPromiseJobs } from '../notifier/jobs.js';
-import { addIterationCheck } from '../notifier/loop.js';
+import { Probe } from '../notifier/source.js';
 import { setFdNonblocking, streamFd } from '../notifier/platform.js';
 import { addFdWatch, forgetSource, removeSource, sourceExists } from '../notifier/sources.js';
 import { FRAME_GC_BYTES, collectIfDue, ignoreSigpipe, noteMoved } from './gc.js';
@@ -61,7 +61,11 @@ const OUT = GLib.IOCondition.OUT | GLib.IOCondition.ERR;
 const context = GLib.MainContext.default();
 
 const live = new Set<Transport>();
-let removeCheck: (() => void) | null = null;
+/** Re-arms the links' watches GJS dropped, in the loop's re-arm phase (notifier/source.ts). */
+const linkProbe = new Probe('worker-links', () => {
+    for (const t of live)
+        t.verify();
+});
 
 /** What a transport reports to its owner. */
 export interface TransportHandlers {
@@ -157,7 +161,7 @@ export class Transport {
             this.#armRead();
         }
         live.add(this);
-        removeCheck ??= addIterationCheck(verifyAll);
+        linkProbe.start();
     }
 
     /** False once closed (EOF, error or `close()`). */
@@ -392,10 +396,8 @@ export class Transport {
                 // already closed
             }
         }
-        if (live.size === 0 && removeCheck) {
-            removeCheck();
-            removeCheck = null;
-        }
+        if (live.size === 0)
+            linkProbe.stop();
     }
 }
 
@@ -407,7 +409,3 @@ function fdOf(stream: Gio.InputStream | Gio.OutputStream): number {
     return fd;
 }
 
-function verifyAll(): void {
-    for (const t of live)
-        t.verify();
-}

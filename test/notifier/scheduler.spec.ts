@@ -132,6 +132,28 @@ describe('the scheduler', () => {
         expect(early).toBe(0);
     });
 
+    it('fires a later timer in a loop nested in the callback of the last entry of its slot', () => {
+        let laterFired = false;
+        let gaveUp = false;
+        // A plain GLib timeout ends the nested loop should the scheduler aim at nothing.
+        const guard = GLib.timeout_add(GLib.PRIORITY_DEFAULT, 3000, () => {
+            gaveUp = true;
+            return GLib.SOURCE_REMOVE;
+        });
+        try {
+            scheduler.add(entry(0.001, () => main.loop(() => !laterFired && !gaveUp, 5)));
+            scheduler.add(entry(0.05, () => {
+                laterFired = true;
+            }));
+            main.loop(() => !laterFired && !gaveUp, 5);
+        } finally {
+            if (!gaveUp)
+                GLib.source_remove(guard);
+        }
+        expect(gaveUp).toBeFalse();
+        expect(laterFired).toBeTrue();
+    });
+
     it('re-arms its source when GJS drops the callback (simulated)', () => {
         let fired = false;
         scheduler.add(entry(0.01, () => {

@@ -3,7 +3,20 @@
  * `generic` and `gtk` are driven by kaa (`main.run()` iterates the default
  * context); `thread` is driven by a host that owns the loop.
  */
+import type Gio from 'gi://Gio';
 import type { BackendName } from '../state.js';
+
+/** Options of `main.run()`. */
+export interface RunOptions {
+    /** Attach kaa to a loop something else iterates (gjs console, a host app) and return at once. */
+    threaded?: boolean;
+    /** Run this `Gio.Application`/`Gtk.Application` as the loop (`application.run(argv)`). */
+    application?: Gio.Application;
+    /** argv for `application.run()`; default `[programInvocationName, ...ARGV]`. */
+    argv?: string[];
+    /** Handle SIGINT (Ctrl-C) by stopping the loop. Default true. SIGTERM is always handled while running. */
+    sigint?: boolean;
+}
 
 /** Options of `main.init()`. */
 export interface InitOptions {

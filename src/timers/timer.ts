@@ -131,7 +131,7 @@ class TimerState implements ScheduledEntry {
         const fn = this.fn;
         const args = this.args;
         try {
-            return args === null ? fn() : fn.apply(undefined, args);
+            return args === null ? fn() : fn(...args);
         } catch (error) {
             this.stop();
             printCreationStack('the timer whose callback threw', this.createdAt);

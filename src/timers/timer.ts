@@ -17,7 +17,7 @@
  */
 import { WeakCallable, requireFunction, type WeakMethod } from '../notifier/callable.js';
 import { now } from '../notifier/clock.js';
-import { checkOptionsObject, checkSeconds as checkSecondsRange } from '../notifier/check.js';
+import { MAX_SECONDS, checkOptionsObject, checkSeconds as checkSecondsRange } from '../notifier/check.js';
 import { creationStack, printCreationStack } from '../notifier/debug.js';
 import { describeValue } from '../notifier/errors.js';
 import { coarseScheduler, scheduler, type ScheduledEntry, type Scheduler } from '../notifier/scheduler.js';
@@ -86,24 +86,24 @@ function nextDeadline(previous: number, interval: number): number {
  * times slower than plain ones, and timers are made by the hundred thousand.
  */
 class TimerState implements ScheduledEntry {
-    // Assigned in the constructor, not as class fields: SpiderMonkey 102 runs
-    // field initializers slower, and a burst makes 100k of these.
-    deadline: number;
-    heapIndex: number;
-    seq: number;
-    bucket: Bucket | null;
+    // Declared only (no class fields emitted) and assigned in the constructor:
+    // SpiderMonkey 102 defines class fields slower, and a burst makes 100k.
+    declare deadline: number;
+    declare heapIndex: number;
+    declare seq: number;
+    declare bucket: Bucket | null;
     /** The running interval, `null` while stopped. */
-    interval: number | null;
-    scheduler: Scheduler;
+    declare interval: number | null;
+    declare scheduler: Scheduler;
     /** Bumped by every start and stop: a callback can tell whether it restarted or stopped its timer. */
-    generation: number;
-    oneShot: boolean;
-    weak: WeakCallable | null;
-    readonly fn: (...args: unknown[]) => unknown;
+    declare generation: number;
+    declare oneShot: boolean;
+    declare weak: WeakCallable | null;
+    declare readonly fn: (...args: unknown[]) => unknown;
     /** The bound arguments, `null` when there are none (then `fn` is called directly). */
-    readonly args: unknown[] | null;
+    declare readonly args: unknown[] | null;
     /** Where the timer was made, in debug mode (else `null`). */
-    readonly createdAt: string | null;
+    declare readonly createdAt: string | null;
 
     constructor(fn: (...args: unknown[]) => unknown, args: unknown[], oneShot: boolean, createdAt: string | null) {
         this.deadline = 0;
@@ -224,7 +224,8 @@ export class Timer<Args extends unknown[] = unknown[]> {
      * new Timer(() => print('every second, starting now')).start(1, { now: true });
      */
     start(interval: number, options?: TimerStartOptions): void {
-        checkSeconds('interval', interval);
+        if (typeof interval !== 'number' || !(interval >= 0 && interval <= MAX_SECONDS))
+            checkSeconds('interval', interval); // throws, naming what it got
         const target = options === undefined ? scheduler : schedulerFor(interval, options);
         const state = this.#state;
         state.scheduler.remove(state);

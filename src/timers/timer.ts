@@ -228,7 +228,8 @@ export class Timer<Args extends unknown[] = unknown[]> {
             checkSeconds('interval', interval); // throws, naming what it got
         const target = options === undefined ? scheduler : schedulerFor(interval, options);
         const state = this.#state;
-        state.scheduler.remove(state);
+        if (state.heapIndex >= 0)
+            state.scheduler.remove(state); // a restart (a new timer is not scheduled)
         if (state.weak !== null && !state.weak.alive) {
             state.stop();
             return;

@@ -1,50 +1,21 @@
 /**
- * kaa for GJS: the public API. Every export is named here explicitly.
+ * kaa for GJS: the public API. Every export is named here or in core.ts
+ * explicitly. dist/kaa.js is built from src/kaa.ts, which exports the same
+ * names but loads the IO, process and worker layers on first use.
  * @packageDocumentation
  */
 
-/** The version of this kaa build. */
-export const VERSION = '0.1.0';
-
-// notifier: signals, callables, errors
-export { Signal, Signals } from './notifier/signals.js';
-export type {
-    SignalHandler, SignalMethod, SignalMethodName, SignalChangedHook, SignalMap, SignalsItem,
-    SignalsConstructor, EmissionValue, SignalInProgress, InProgressTypes, CombinatorOptions,
-} from './notifier/signals.js';
-export { Callable, WeakCallable } from './notifier/callable.js';
-export type { AnyFunction, MethodName, WeakMethod } from './notifier/callable.js';
-export {
-    CallableError, SystemExit, InProgressAborted, TimeoutException, WorkerError, SocketError,
-} from './notifier/errors.js';
-export type { KaaErrorOptions, InProgressAbortedOptions, WorkerErrorOptions } from './notifier/errors.js';
-
-// notifier: the main loop
-export { main, signals } from './notifier/loop.js';
-export type { RunOptions, LoopStatistics, InitOptions } from './notifier/loop.js';
-export type { BackendName, GlobalSignals } from './notifier/state.js';
+// notifier, the Timer family, InProgress, delay(), resultOf() and every type of those layers
+export * from './core.js';
 
 // timers
-export {
-    Timer, OneShotTimer, WeakTimer, WeakOneShotTimer, AtTimer, OneShotAtTimer, nextAtTime,
-    timed, POLICY_MANY, POLICY_ONCE, POLICY_RESTART,
-} from './timers.js';
-export type {
-    TimerCallback, TimerStartOptions, AtTimerSpec, TimedFunction, TimedOptions, TimedPolicy, TimedWrapper, TimerClass,
-} from './timers.js';
+export { AtTimer, OneShotAtTimer, nextAtTime, timed, POLICY_MANY, POLICY_ONCE, POLICY_RESTART } from './timers.js';
 
 // async
 export {
-    InProgress, InProgressStatus, InProgressAny, InProgressAll, CoroutineInProgress,
-    FINISH_IDX_RESULT, FINISH_IDX, FINISH_RESULT, FINISH_SELF,
-    inprogress, delay, coroutine, resultOf, NotFinished, POLICY_SYNCHRONIZED, POLICY_SINGLETON, POLICY_PASS_LAST,
+    InProgressStatus, InProgressAny, InProgressAll, CoroutineInProgress, FINISH_IDX_RESULT, FINISH_IDX, FINISH_RESULT, FINISH_SELF,
+    inprogress, coroutine, NotFinished, POLICY_SYNCHRONIZED, POLICY_SINGLETON, POLICY_PASS_LAST,
 } from './async/index.js';
-export type {
-    InProgressOptions, InProgressSignals, TimeoutOptions, InProgressStatusSignals, InProgressStatusSnapshot,
-    FinishMode, AnyAllOptions, AnyResult, Waitable, WaitedValues, GioResult, WaitedValue,
-    CoroutineOptions, CoroutinePolicy, PassLast,
-} from './async/index.js';
-export { isDebug, setDebug } from './notifier/debug.js';
 
 // io
 export { IOMonitor, WeakIOMonitor, IO_READ, IO_WRITE, IOChannel, Socket } from './io/index.js';

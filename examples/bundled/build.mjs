@@ -1,6 +1,7 @@
 // Builds examples/bundled the way an app that depends on kaa from npm builds:
-// type-check with tsc, bundle with esbuild for GJS 1.74, and put kaa's
-// worker host (kaa-worker.js) next to the bundle, where kaa looks for it.
+// type-check with tsc, bundle with esbuild for GJS 1.74, and put kaa's lazy
+// part (kaa-lazy.js: IO, processes, workers, loaded on first use) and worker
+// host (kaa-worker.js) next to the bundle, where kaa looks for them.
 //   node examples/bundled/build.mjs [OUTFILE]   (default build/examples/bundled/main.js)
 // Needs kaa built first (`npm run build`: dist/kaa.js and dist/types/).
 import { build } from 'esbuild';
@@ -14,7 +15,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
 const outfile = resolve(process.argv[2] ?? join(root, 'build', 'examples', 'bundled', 'main.js'));
 
-if (!existsSync(join(root, 'dist', 'types', 'index.d.ts')) || !existsSync(join(root, 'dist', 'kaa-worker.js')))
+if (!['types/index.d.ts', 'kaa-worker.js', 'kaa-lazy.js'].every(file => existsSync(join(root, 'dist', file))))
     throw new Error('kaa is not built: run `npm run build` first');
 execFileSync(join(root, 'node_modules', '.bin', 'tsc'), ['-p', join(here, 'tsconfig.json')], { stdio: 'inherit' });
 await build({
@@ -29,6 +30,7 @@ await build({
     sourcemap: 'inline',
     logLevel: 'warning',
 });
-// In an app: node_modules/kaa-gjs/dist/kaa-worker.js (here kaa is this repository).
-copyFileSync(join(root, 'dist', 'kaa-worker.js'), join(dirname(outfile), 'kaa-worker.js'));
+// In an app: node_modules/kaa-gjs/dist/kaa-lazy.js and kaa-worker.js (here kaa is this repository).
+for (const file of ['kaa-lazy.js', 'kaa-worker.js'])
+    copyFileSync(join(root, 'dist', file), join(dirname(outfile), file));
 console.log(`built ${outfile}`);

@@ -14,7 +14,7 @@
  * This module also registers the factory behind `signal.inprogress()`.
  * @module
  */
-import Gio from 'gi://Gio';
+import type Gio from 'gi://Gio';
 import { InProgressAborted, describeValue } from '../notifier/errors.js';
 import { setInProgressFactory, type EmissionValue, type Signal } from '../notifier/signals.js';
 import { reportException } from '../notifier/sources.js';
@@ -96,7 +96,8 @@ function gioCall(obj: unknown, asyncName: unknown, finishName: unknown, args: un
     const start = methods[asyncName as string] as (...a: unknown[]) => unknown;
     const finish = methods[finishName as string] as (result: Gio.AsyncResult) => unknown;
     const ip = new InProgress<unknown>({ name: `${asyncName as string}()` });
-    const cancellable = new Gio.Cancellable();
+    // Gio through the legacy importer: a program that never calls inprogress() never loads its typelib.
+    const cancellable = new imports.gi.Gio.Cancellable();
     const settle = (result: Gio.AsyncResult) => {
         let value: unknown;
         try {

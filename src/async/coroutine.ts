@@ -36,9 +36,9 @@ import { InProgress } from './inprogress.js';
 import { internals, isThenable, requireSeconds, timerEntry, type Reaction } from './support.js';
 import { InProgressStatus } from './status.js';
 import { callWithPolicy, type PolicyState } from './policy.js';
+import { NotFinished } from './not-finished.js';
 
-/** Yield it from a coroutine to let the loop run and resume as a zero-delay timer would (or after `interval`). */
-export const NotFinished: unique symbol = Symbol('kaa.NotFinished');
+export { NotFinished };
 
 /** Calls queue: each runs after the previous one finished. */
 export const POLICY_SYNCHRONIZED = 'synchronized';

@@ -16,21 +16,10 @@
 import GLib from 'gi://GLib';
 import { WeakCallable, requireFunction, type WeakMethod } from '../notifier/callable.js';
 import { describeValue } from '../notifier/errors.js';
+import { IO_READ, IO_WRITE } from './conditions.js';
 import { FdWatch, checkFdOpen, toFd } from './watch.js';
 
-/**
- * Watch for readability: data, end of file or an error (`IOMonitor`), or
- * open a channel for reading (`IOChannel` `mode`).
- * @example
- * monitor.register(fd, kaa.IO_READ);
- */
-export const IO_READ = 1;
-/**
- * Watch for writability (`IOMonitor`), or open a channel for writing (`IOChannel` `mode`).
- * @example
- * new kaa.IOChannel(fd, { mode: kaa.IO_READ | kaa.IO_WRITE });
- */
-export const IO_WRITE = 2;
+export { IO_READ, IO_WRITE };
 
 /**
  * What `register()` accepts: an fd, or an object with a `fileno()` method.

@@ -21,12 +21,16 @@
  * differ), and reads a stream's fd through the namespace function, not a
  * method the stream may lack.
  *
+ * Gio is loaded only when a stream function is first called (through the
+ * legacy importer, synchronously): importing `gi://Gio` loads its typelib,
+ * which costs start-up time and memory a program without IO never needs.
+ *
  * What did not move, and is used directly elsewhere: `Gio.UnixSocketAddress`,
  * `Gio.UnixFDList`, `GLib.IOChannel.unix_new`, `Gio.Credentials.get_unix_pid`.
  * @module
  */
 import GLib from 'gi://GLib';
-import Gio from 'gi://Gio';
+import type Gio from 'gi://Gio';
 import GObject from 'gi://GObject';
 import type GLibUnix from 'gi://GLibUnix';
 import type GioUnix from 'gi://GioUnix';
@@ -45,7 +49,6 @@ function optionalNamespace<T>(name: string): T | null {
 }
 
 const glibUnix = optionalNamespace<GLibUnixNamespace>('GLibUnix');
-const gioUnix = optionalNamespace<GioUnixNamespace>('GioUnix');
 
 /**
  * Picks the first function a namespace has under one of `names` that takes
@@ -78,6 +81,8 @@ const nonblockingImpl: (fd: number, nonblock: boolean) => boolean =
     pick(glibUnix, 2, 'set_fd_nonblocking', 'unix_set_fd_nonblocking') ?? legacyGLib('unix_set_fd_nonblocking');
 
 interface StreamClasses {
+    /** The `GioUnix` namespace, or null where it is missing. */
+    gioUnix: GioUnixNamespace | null;
     input: GioUnixNamespace['InputStream'];
     output: GioUnixNamespace['OutputStream'];
     fdBased: GioUnixNamespace['FileDescriptorBased'];
@@ -85,19 +90,22 @@ interface StreamClasses {
 }
 
 function streamClasses(): StreamClasses {
+    const gioUnix = optionalNamespace<GioUnixNamespace>('GioUnix');
     if (gioUnix?.InputStream && gioUnix.OutputStream && gioUnix.FileDescriptorBased) {
         // GLib 2.84 has the namespace function and no interface method; 2.90 the reverse.
         const viaFunction = pick<(s: object) => number>(gioUnix, 1, 'file_descriptor_based_get_fd');
         const viaMethod = gioUnix.FileDescriptorBased.prototype?.get_fd;
         return {
-            input: gioUnix.InputStream, output: gioUnix.OutputStream, fdBased: gioUnix.FileDescriptorBased,
+            gioUnix, input: gioUnix.InputStream, output: gioUnix.OutputStream, fdBased: gioUnix.FileDescriptorBased,
             getFd: viaFunction ?? (typeof viaMethod === 'function'
                 ? (s: object) => viaMethod.call(s)
                 : (s: object) => (s as { fd: number }).fd),
         };
     }
+    const Gio = imports.gi.Gio;
     const getFd = Gio.FileDescriptorBased.prototype.get_fd;
     return {
+        gioUnix,
         input: Gio.UnixInputStream as unknown as GioUnixNamespace['InputStream'],
         output: Gio.UnixOutputStream as unknown as GioUnixNamespace['OutputStream'],
         fdBased: Gio.FileDescriptorBased as unknown as GioUnixNamespace['FileDescriptorBased'],
@@ -105,17 +113,25 @@ function streamClasses(): StreamClasses {
     };
 }
 
-const streams = streamClasses();
+let streamsFound: StreamClasses | null = null;
+
+/** The stream classes, found (and Gio loaded) on first use. */
+function streams(): StreamClasses {
+    return streamsFound ??= streamClasses();
+}
 
 /**
  * Which Unix API this GJS offers: `'GLibUnix'` when kaa uses the namespaces
  * GLib 2.80 introduced, `'GLib'` for the older `GLib.unix_*`/`Gio.Unix*`.
- * For diagnostics and specs.
+ * For diagnostics and specs (reading `gio` loads Gio).
  * @internal
  */
-export const unixApi: { glib: 'GLibUnix' | 'GLib'; gio: 'GioUnix' | 'Gio' } = {
+export const unixApi: { readonly glib: 'GLibUnix' | 'GLib'; readonly gio: 'GioUnix' | 'Gio' } = {
     glib: glibUnix && pick(glibUnix, 4, 'fd_add_full', 'unix_fd_add_full') ? 'GLibUnix' : 'GLib',
-    gio: streams.input === (gioUnix?.InputStream ?? null) ? 'GioUnix' : 'Gio',
+    get gio() {
+        const { gioUnix, input } = streams();
+        return input === (gioUnix?.InputStream ?? null) ? 'GioUnix' : 'Gio';
+    },
 };
 
 /**
@@ -153,9 +169,9 @@ export function setFdNonblocking(fd: number, nonblocking: boolean): void {
  * @internal
  */
 export function streamFd(stream: Gio.InputStream | Gio.OutputStream | null): number {
-    if (stream === null || !(stream instanceof streams.fdBased))
+    if (stream === null || !(stream instanceof streams().fdBased))
         return -1;
-    return streams.getFd(stream);
+    return streams().getFd(stream);
 }
 
 /**
@@ -168,7 +184,8 @@ export function isUnixStream(stream: Gio.InputStream | Gio.OutputStream | null):
     if (stream === null)
         return false;
     const type = (stream.constructor as unknown as { $gtype?: GObject.GType }).$gtype;
-    return type !== undefined && (GObject.type_is_a(type, streams.input.$gtype) || GObject.type_is_a(type, streams.output.$gtype));
+    const { input, output } = streams();
+    return type !== undefined && (GObject.type_is_a(type, input.$gtype) || GObject.type_is_a(type, output.$gtype));
 }
 
 /**
@@ -177,7 +194,7 @@ export function isUnixStream(stream: Gio.InputStream | Gio.OutputStream | null):
  * @internal
  */
 export function unixInputStream(fd: number, closeFd: boolean): Gio.InputStream {
-    return streams.input.new(fd, closeFd);
+    return streams().input.new(fd, closeFd);
 }
 
 /**
@@ -186,5 +203,5 @@ export function unixInputStream(fd: number, closeFd: boolean): Gio.InputStream {
  * @internal
  */
 export function unixOutputStream(fd: number, closeFd: boolean): Gio.OutputStream {
-    return streams.output.new(fd, closeFd);
+    return streams().output.new(fd, closeFd);
 }

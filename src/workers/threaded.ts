@@ -28,10 +28,9 @@ import { DEFAULT_POOL, poolNamed } from './registry.js';
 import { gobjectPool } from './gobject.js';
 import type { Job } from './worker.js';
 
-/** `threaded(MAINTHREAD)`: run on the main loop of this process. */
-export const MAINTHREAD: unique symbol = Symbol('kaa.MAINTHREAD');
-/** `threaded(GOBJECT)`: run in the GObject worker (`gobjectSetThreaded()`), else on the main loop. */
-export const GOBJECT: unique symbol = Symbol('kaa.GOBJECT');
+import { GOBJECT, MAINTHREAD } from './targets.js';
+
+export { GOBJECT, MAINTHREAD };
 
 /** Where `threaded()` runs a function. */
 export type ThreadTarget = string | ThreadPool | typeof MAINTHREAD | typeof GOBJECT;

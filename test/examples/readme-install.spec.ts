@@ -86,7 +86,7 @@ describe('README: using kaa in your app', () => {
         const app = `${tmp}/my-app`;
         const lock = JSON.parse(readText(`${app}/package-lock.json`)) as { packages: Record<string, { version?: string }> };
         expect(lock.packages['node_modules/kaa-gjs']?.version).toBe('0.1.0');
-        for (const file of ['dist/kaa.js', 'dist/kaa.js.map', 'dist/kaa-worker.js', 'dist/types/index.d.ts'])
+        for (const file of ['dist/kaa.js', 'dist/kaa.js.map', 'dist/kaa-lazy.js', 'dist/kaa-lazy.js.map', 'dist/kaa-worker.js', 'dist/types/index.d.ts'])
             expect(GLib.file_test(`${app}/node_modules/kaa-gjs/${file}`, GLib.FileTest.IS_REGULAR)).withContext(file).toBeTrue();
         // kaa ships minified, with a linked source map that names the TypeScript sources
         const kaaJs = readText(`${app}/node_modules/kaa-gjs/dist/kaa.js`);

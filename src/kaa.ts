@@ -10,7 +10,8 @@
  * @module
  */
 import { setInProgressCombinators } from './notifier/signals.js';
-import { setCombine, type InProgress } from './async/inprogress.js';
+import type { InProgress } from './async/inprogress.js';
+import { registerCombine } from './async/internal.js';
 import { loadLazyPart } from './lazy/load.js';
 import type * as Part from './lazy/part.js';
 import { lazyClass, lazyFunction } from './lazy/stand-in.js';
@@ -68,7 +69,7 @@ export const setWorkerHost = lazyFunction<typeof Part.setWorkerHost>('setWorkerH
 type Combinator = new (...args: unknown[]) => InProgress<unknown>;
 const combinator = (kind: 'any' | 'all'): Combinator =>
     loadLazyPart()[kind === 'any' ? 'InProgressAny' : 'InProgressAll'] as Combinator;
-setCombine((kind, args) => new (combinator(kind))(...args));
+registerCombine((kind, args) => new (combinator(kind))(...args));
 setInProgressCombinators({
     any: (signals, options) => new (combinator('any'))(signals.slice(), ...(options ? [{ ...options }] : [])),
     all: (signals, options) => new (combinator('all'))(signals.slice(), ...(options ? [{ ...options }] : [])),

@@ -19,7 +19,8 @@ import { InProgressAborted, describeValue } from '../notifier/errors.js';
 import { setInProgressFactory, type EmissionValue, type Signal } from '../notifier/signals.js';
 import { reportException } from '../notifier/sources.js';
 import { InProgress } from './inprogress.js';
-import { internals, isThenable } from './support.js';
+import { onAbort } from './internal.js';
+import { isThenable } from './support.js';
 
 /** What a Gio finish method's result becomes: `[true, a, b]` → `[a, b]` (as `Gio._promisify`). */
 export type GioResult<R> = R extends [boolean, unknown, ...unknown[]] ? (R extends [boolean, ...infer Rest] ? Rest : R) : R;
@@ -121,7 +122,7 @@ function gioCall(obj: unknown, asyncName: unknown, finishName: unknown, args: un
             reportException(e);
         }
     };
-    internals.onAbort(ip, () => cancellable.cancel());
+    onAbort(ip, () => cancellable.cancel());
     let returned: unknown;
     try {
         returned = start.call(obj, ...args, cancellable, callback);
@@ -140,6 +141,6 @@ setInProgressFactory(hook => {
         if (!ip.finished)
             ip.finish(value);
     });
-    internals.onAbort(ip, cut);
+    onAbort(ip, cut);
     return ip;
 });

@@ -27,8 +27,9 @@
 import { describeValue } from '../notifier/errors.js';
 import { setInProgressCombinators } from '../notifier/signals.js';
 import { inprogress, type WaitedValue } from './adapt.js';
-import { InProgress, setCombine } from './inprogress.js';
-import { internals, isThenable, type Reaction } from './support.js';
+import { InProgress } from './inprogress.js';
+import { abortWaited, onAbort, react, registerCombine, unreact, type Reaction } from './internal.js';
+import { isThenable } from './support.js';
 
 /** Finish with `[index, result]` (the default of `any()`; pairs in finishing order for `all()`). */
 export const FINISH_IDX_RESULT = 'idxResult';
@@ -114,9 +115,9 @@ function releaseOwned(p: Prepared): void {
 
 /** On abort: stop listening, then abort each child nothing else waits for. */
 function abortChildren(self: InProgress<unknown>, p: Prepared, reactions: (Reaction | null)[]): void {
-    internals.onAbort(self, () => p.children.forEach((child, i) => {
-        internals.unreact(child, reactions[i]);
-        internals.abortWaited(child, self);
+    onAbort(self, () => p.children.forEach((child, i) => {
+        unreact(child, reactions[i]);
+        abortWaited(child, self);
     }));
 }
 
@@ -146,7 +147,7 @@ export class InProgressAny<T = [number, unknown]> extends InProgress<T> {
             fn();
             releaseOwned(p);
         };
-        const reactions = p.children.map((child, i) => internals.react(child, value => {
+        const reactions = p.children.map((child, i) => react(child, value => {
             remaining--;
             if (this.finished)
                 return;
@@ -229,7 +230,7 @@ export class InProgressAll<T = unknown[]> extends InProgress<T> {
             return;
         }
         let remaining = n;
-        const reactions = p.children.map((child, i) => internals.react(child, value => {
+        const reactions = p.children.map((child, i) => react(child, value => {
             if (this.finished)
                 return;
             results[i] = value;
@@ -270,7 +271,7 @@ function pick(mode: FinishMode, index: number, value: unknown, children: readonl
     }
 }
 
-setCombine((kind, args) => (kind === 'any' ? new InProgressAny(...args) : new InProgressAll(...args)));
+registerCombine((kind, args) => (kind === 'any' ? new InProgressAny(...args) : new InProgressAll(...args)));
 setInProgressCombinators({
     any: (signals, options) => new InProgressAny(signals.slice(), ...(options ? [{ ...options }] : [])),
     all: (signals, options) => new InProgressAll(signals.slice(), ...(options ? [{ ...options }] : [])),

@@ -33,7 +33,8 @@ import { logException } from '../notifier/log.js';
 import { scheduler, type ScheduledEntry } from '../notifier/scheduler.js';
 import { inprogress } from './adapt.js';
 import { InProgress } from './inprogress.js';
-import { internals, isThenable, requireSeconds, timerEntry, type Reaction } from './support.js';
+import { abortWaited, onAbort, react, unreact, type Reaction } from './internal.js';
+import { isThenable, requireSeconds, timerEntry } from './support.js';
 import { InProgressStatus } from './status.js';
 import { callWithPolicy, type PolicyState } from './policy.js';
 import { NotFinished } from './not-finished.js';
@@ -140,7 +141,7 @@ export class CoroutineInProgress<T = unknown> extends InProgress<T> {
             return;
         }
         this.#gen = body as Generator<unknown, unknown, unknown>;
-        internals.onAbort(this as InProgress<unknown>, e => this.#onAbort(e));
+        onAbort(this as InProgress<unknown>, e => this.#onAbort(e));
         this.#resume('next', undefined);
     }
 
@@ -192,7 +193,7 @@ export class CoroutineInProgress<T = unknown> extends InProgress<T> {
                 continue;
             }
             this.#waiting = ip;
-            this.#reaction = internals.react(ip, v => this.#continue('next', v), e => this.#continue('throw', e));
+            this.#reaction = react(ip, v => this.#continue('next', v), e => this.#continue('throw', e));
             return;
         }
     }
@@ -238,7 +239,7 @@ export class CoroutineInProgress<T = unknown> extends InProgress<T> {
 
     #onAbort(error: InProgressAborted): void {
         if (this.#running) { // abort() called from the body itself: raise it right there
-            internals.onAbort(this as InProgress<unknown>, e => this.#onAbort(e));
+            onAbort(this as InProgress<unknown>, e => this.#onAbort(e));
             throw error;
         }
         if (this.#entry !== null) {
@@ -247,10 +248,10 @@ export class CoroutineInProgress<T = unknown> extends InProgress<T> {
         }
         const waited = this.#waiting;
         if (waited !== null) {
-            internals.unreact(waited, this.#reaction);
+            unreact(waited, this.#reaction);
             this.#waiting = null;
             this.#reaction = null;
-            internals.abortWaited(waited, this as InProgress<unknown>);
+            abortWaited(waited, this as InProgress<unknown>);
         }
         this.#aborting = error;
         this.#resume('throw', error);
@@ -258,7 +259,7 @@ export class CoroutineInProgress<T = unknown> extends InProgress<T> {
 
     #yieldedAfterAbort(gen: Generator<unknown, unknown, unknown>, yielded: unknown): void {
         if (yielded instanceof InProgress)
-            internals.abortWaited(yielded, this as InProgress<unknown>);
+            abortWaited(yielded, this as InProgress<unknown>);
         this.#gen = null;
         this.#close(gen);
         this.#end(false, new Error(`${this}: the body caught InProgressAborted and yielded again; ` +

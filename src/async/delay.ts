@@ -6,7 +6,8 @@
  */
 import { scheduler } from '../notifier/scheduler.js';
 import { InProgress } from './inprogress.js';
-import { internals, requireSeconds, timerEntry } from './support.js';
+import { onAbort } from './internal.js';
+import { requireSeconds, timerEntry } from './support.js';
 
 /**
  * An InProgress that finishes (with `undefined`) after `seconds`. Aborting
@@ -26,6 +27,6 @@ export function delay(seconds: number): InProgress<void> {
             ip.finish();
     });
     scheduler.add(entry);
-    internals.onAbort(ip as InProgress<unknown>, () => scheduler.remove(entry));
+    onAbort(ip as InProgress<unknown>, () => scheduler.remove(entry));
     return ip;
 }

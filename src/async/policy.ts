@@ -14,7 +14,7 @@
  * @module
  */
 import type { InProgress } from './inprogress.js';
-import { internals } from './support.js';
+import { react } from './internal.js';
 
 /** One policy state (see the module comment). @internal */
 export interface PolicyState {
@@ -116,5 +116,5 @@ function watch(state: PolicyState): void {
             state.active = null;
         dequeue(state);
     };
-    internals.react(active, next, next, true);
+    react(active, next, next, true);
 }

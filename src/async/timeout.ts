@@ -7,7 +7,8 @@
 import { InProgressAborted, TimeoutException } from '../notifier/errors.js';
 import { logException } from '../notifier/log.js';
 import { scheduler } from '../notifier/scheduler.js';
-import { internals, timerEntry } from './support.js';
+import { onAbort, react, unreact } from './internal.js';
+import { timerEntry } from './support.js';
 import type { InProgress } from './inprogress.js';
 
 /**
@@ -29,7 +30,7 @@ export function mirrorWithTimeout<T>(source: InProgress<T>, seconds: number, abo
             source.abort(error);
     };
     const entry = timerEntry(seconds, () => {
-        internals.unreact(src, reaction);
+        unreact(src, reaction);
         try {
             abortSource(new TimeoutException(`${source} timed out after ${seconds} s`, { inprogress: source, origin: mirror }));
         } catch (e) {
@@ -38,7 +39,7 @@ export function mirrorWithTimeout<T>(source: InProgress<T>, seconds: number, abo
         if (!mirror.finished)
             mirror.throw(new TimeoutException(`${source} timed out after ${seconds} s`, { inprogress: source }));
     });
-    const reaction = internals.react(src, v => {
+    const reaction = react(src, v => {
         scheduler.remove(entry);
         if (!mirror.finished)
             mirror.finish(v as T);
@@ -50,9 +51,9 @@ export function mirrorWithTimeout<T>(source: InProgress<T>, seconds: number, abo
     if (mirror.finished)
         return mirror;
     scheduler.add(entry);
-    internals.onAbort(mirror as InProgress<unknown>, () => {
+    onAbort(mirror as InProgress<unknown>, () => {
         scheduler.remove(entry);
-        internals.unreact(src, reaction);
+        unreact(src, reaction);
         abortSource(new InProgressAborted(`${source} was aborted with ${mirror}`, { inprogress: source, origin: mirror }));
     });
     return mirror;

@@ -90,6 +90,59 @@ export class InProgressAborted extends Error {
     }
 }
 
+/** Options of {@link InProgressStateError} and {@link AbortRefused}. */
+export interface InProgressStateErrorOptions extends KaaErrorOptions {
+    /** The InProgress that refused. */
+    inprogress?: unknown;
+    /** Its state then: `'pending'`, `'following'`, `'finished'`, `'failed'` or `'aborted'`. */
+    state?: string;
+}
+
+/**
+ * Thrown by an InProgress asked for what its state does not allow:
+ * `finish()`, `throw()`, `execute()` or `waitFor()` once it ended or while
+ * it follows another InProgress or Promise, `result` before it ended, and
+ * `abort()` once it ended. (src/async/core.ts lists the states.)
+ * @example
+ * new InProgress().finish(1).finish(2); // throws InProgressStateError
+ */
+export class InProgressStateError extends Error {
+    override name = 'InProgressStateError';
+    /** The InProgress, when known. */
+    readonly inprogress: unknown;
+    /** Its state when it refused, when known. */
+    readonly state: string | undefined;
+
+    /**
+     * @param message - what was asked and why it cannot be done.
+     * @param options - `{cause, inprogress, state}`.
+     */
+    constructor(message = 'the InProgress cannot do that in its state', options?: InProgressStateErrorOptions) {
+        super(message, options);
+        this.inprogress = options?.inprogress;
+        this.state = options?.state;
+    }
+}
+
+/**
+ * Thrown by `InProgress.abort()` when the InProgress is not abortable or a
+ * `signals.abort` handler returned `false`: the work goes on.
+ * @example
+ * ip.signals.abort.connect(() => false);
+ * ip.abort(); // throws AbortRefused
+ */
+export class AbortRefused extends InProgressStateError {
+    override name = 'AbortRefused';
+
+    /**
+     * @param message - who refused.
+     * @param options - `{cause, inprogress, state}`.
+     */
+    constructor(message = 'the abort was refused', options?: InProgressStateErrorOptions) {
+        super(message, options);
+    }
+}
+
 /**
  * Raised by `InProgress.timeout()` and `InProgress.wait(timeout)` when the
  * time runs out before the InProgress finished.

@@ -10,6 +10,7 @@
  * that `x` is a variable of the main process the worker cannot see.
  * @module
  */
+import { now } from '../notifier/clock.js';
 import { scheduler } from '../notifier/scheduler.js';
 import { isThenable, timerEntry } from '../async/support.js';
 import { encodeResult, settleMainCall } from './main-calls.js';
@@ -61,7 +62,7 @@ class RemoteStatus {
     }
 
     #changed(): void {
-        if (Date.now() - this.#sentAt >= PROGRESS_MS) {
+        if (now() * 1000 - this.#sentAt >= PROGRESS_MS) {
             this.#post();
         } else if (!this.#timer) {
             this.#timer = timerEntry(PROGRESS_MS / 1000, () => {
@@ -73,7 +74,7 @@ class RemoteStatus {
     }
 
     #post(): void {
-        this.#sentAt = Date.now();
+        this.#sentAt = now() * 1000;
         this.#send(encodeFrame([PROGRESS, this.#id, this.pos, this.max], null));
     }
 }

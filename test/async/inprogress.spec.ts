@@ -3,8 +3,9 @@
 // wait() and the report of failures nobody handled.
 import { main } from '../../src/notifier/loop.js';
 import { setDebug } from '../../src/notifier/debug.js';
-import { InProgressAborted, TimeoutException } from '../../src/notifier/errors.js';
+import { AbortRefused, InProgressAborted, InProgressStateError, TimeoutException } from '../../src/notifier/errors.js';
 import { InProgress, InProgressStatus, delay } from '../../src/async/index.js';
+import { onAbort } from '../../src/async/inprogress.js';
 import { useFakeClock } from '../support/fake-clock.js';
 
 /** Catches what kaa prints, so a report can be checked and stays quiet. */
@@ -216,6 +217,62 @@ describe('InProgress', () => {
         });
     });
 
+    describe('its states (pending, following, finished, failed, aborted)', () => {
+        it('throws InProgressStateError naming the state for what the state does not allow', () => {
+            const pending = new InProgress<number>();
+            expect(() => pending.result).toThrowMatching(e => e instanceof InProgressStateError && e.state === 'pending');
+            const following = new InProgress<number>().waitFor(pending);
+            expect(String(following)).toBe('InProgress (pending)');
+            expect(() => following.throw(new Error('x'))).toThrowMatching(e => e instanceof InProgressStateError && e.state === 'following');
+            pending.finish(1);
+            expect(() => pending.finish(2)).toThrowMatching(e => e instanceof InProgressStateError && e.state === 'finished' &&
+                (e as InProgressStateError).inprogress === pending);
+            expect(() => following.abort()).toThrowMatching(e => e instanceof InProgressStateError && !(e instanceof AbortRefused));
+        });
+
+        it('throws AbortRefused when not abortable or a handler refuses, and stays pending', () => {
+            const ip = new InProgress<number>({ abortable: false });
+            expect(() => ip.abort()).toThrowError(AbortRefused, /not abortable/);
+            ip.abortable = true;
+            ip.signals.abort.connect(() => false);
+            expect(() => ip.abort()).toThrowError(AbortRefused, /an abort handler refused/);
+            expect(String(ip)).toBe('InProgress (pending)');
+            ip.finish(1);
+        });
+
+        it('shows an aborted one as failed', () => {
+            const ip = new InProgress();
+            ip.abort();
+            expect(ip.failed).toBeTrue();
+            expect(String(ip)).toBe('InProgress (failed)');
+        });
+
+        it('leaves quiet a refused abort of what a chained one waits for', () => {
+            const printed = capturePrinterr();
+            const inner = new InProgress<number>();
+            inner.signals.abort.connect(() => false);
+            const outer = new InProgress<number>().waitFor(inner);
+            outer.abort();
+            expect(outer.exception).toBeInstanceOf(InProgressAborted);
+            expect(inner.finished).toBeFalse();
+            expect(printed).toEqual([]);
+            inner.finish(1);
+        });
+
+        it('logs any other error from aborting what it waits for, whatever its message says', () => {
+            const printed = capturePrinterr();
+            const inner = new InProgress<number>();
+            onAbort(inner, () => {
+                throw new Error('my abort handler refused to clean up');
+            });
+            const outer = new InProgress<number>().waitFor(inner);
+            outer.abort();
+            expect(outer.exception).toBeInstanceOf(InProgressAborted);
+            expect(printed.join('\n')).toMatch(/aborting InProgress \(pending\) \(waited for by InProgress \(pending\)\) failed[^]*my abort handler refused/);
+            inner.finish(1);
+        });
+    });
+
     describe('timeout()', () => {
         const clock = useFakeClock(); // autojump: no real waiting
 
@@ -308,6 +365,16 @@ describe('InProgress', () => {
 
         it('refuses a bad timeout', () => {
             expect(() => new InProgress().wait(-1)).toThrowError(TypeError, /`timeout` must be a finite number >= 0 \(got -1\)/);
+        });
+    });
+
+    describe('wait() with a deadline that floating point cannot subtract exactly', () => {
+        useFakeClock({ start: 1000, autojump: true }); // 1000 + 0.01 - 1000 < 0.01
+
+        it('throws TimeoutException when the loop reached the deadline', () => {
+            const ip = new InProgress<number>();
+            expect(() => ip.wait(0.01)).toThrowError(TimeoutException);
+            expect(ip.finished).toBeFalse();
         });
     });
 

@@ -3,7 +3,8 @@
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 import {
-    CallableError, InProgressAborted, SocketError, SystemExit, TimeoutException, WorkerError, describeValue,
+    AbortRefused, CallableError, InProgressAborted, InProgressStateError, SocketError, SystemExit, TimeoutException, WorkerError,
+    describeValue,
 } from '../../src/notifier/errors.js';
 import { logException } from '../../src/notifier/log.js';
 
@@ -11,6 +12,7 @@ describe('the kaa error classes', () => {
     const classes = [
         ['CallableError', CallableError], ['SystemExit', SystemExit], ['InProgressAborted', InProgressAborted],
         ['TimeoutException', TimeoutException], ['WorkerError', WorkerError], ['SocketError', SocketError],
+        ['InProgressStateError', InProgressStateError], ['AbortRefused', AbortRefused],
     ] as const;
 
     for (const [name, Class] of classes) {
@@ -69,6 +71,16 @@ describe('InProgressAborted', () => {
         expect(e).toBeInstanceOf(InProgressAborted);
         expect(e.inprogress).toBe(1);
         expect(new InProgressAborted()).not.toBeInstanceOf(TimeoutException);
+    });
+});
+
+describe('InProgressStateError', () => {
+    it('carries the InProgress and its state, and is the superclass of AbortRefused', () => {
+        const inprogress = {};
+        const e = new InProgressStateError('finished twice', { inprogress, state: 'finished' });
+        expect([e.inprogress, e.state]).toEqual([inprogress, 'finished']);
+        expect(new AbortRefused('refused', { state: 'pending' })).toBeInstanceOf(InProgressStateError);
+        expect(new InProgressStateError().state).toBeUndefined();
     });
 });
 

@@ -6,22 +6,8 @@ import { FakeClock } from '../../src/notifier/fake-clock.js';
 import { main } from '../../src/notifier/loop.js';
 import { liveChildren } from '../../src/process/supervisor.js';
 import { Process } from '../../src/process/index.js';
+import { waitReal } from '../support/fake-clock.js';
 import { alive, lines } from './helpers.js';
-
-/**
- * Iterates while `condition()` is true, for at most `seconds` of real time
- * (whatever kaa's clock says; a plain GLib timeout wakes the loop up).
- */
-function waitReal(condition: () => boolean, seconds: number): void {
-    const end = GLib.get_monotonic_time() + seconds * 1e6;
-    const tick = GLib.timeout_add(GLib.PRIORITY_DEFAULT, 10, () => GLib.SOURCE_CONTINUE);
-    try {
-        while (condition() && GLib.get_monotonic_time() < end)
-            main.step();
-    } finally {
-        GLib.source_remove(tick);
-    }
-}
 
 describe('Process.stop()', () => {
     afterEach(() => {
@@ -86,7 +72,7 @@ describe('Process.stop()', () => {
             expect(ip.result).toBe(-2);
         });
 
-        it('leaves a child that survives SIGKILL hung, fails both InProgresses, and still reaps it later', () => {
+        it('leaves a child that survives SIGKILL hung after 2 × `wait`, fails both InProgresses, and still reaps it later (fake clock)', () => {
             const proto = Gio.Subprocess.prototype as unknown as { send_signal: (signo: number) => void };
             const original = proto.send_signal;
             // An unkillable child (uninterruptible sleep) cannot be made on purpose: drop SIGKILL instead.
@@ -102,15 +88,30 @@ describe('Process.stop()', () => {
             const failures: unknown[] = [];
             ip.connectBoth(() => undefined, error => void failures.push(error));
             expect(proc.readline().wait(5)).toBe('ready\n');
-            const stop = proc.stop({ wait: 0.05 });
-            expect(() => stop.wait(5)).toThrowError(Error, /refuses to die even after SIGKILL \(waited 0\.1 s\)/);
-            expect(proc.state).toBe('hung');
-            expect(proc.running).toBeTrue();
-            expect(failures).toEqual([stop.exception]);
-            expect(spy.calls.allArgs()).toEqual([[15], [9]]);
-            expect(liveChildren()).toBe(1);
-            spy.and.callThrough();
-            proc.stop({ wait: 1 }).wait(5); // tries again: SIGTERM (ignored), then SIGKILL
+            const clock = new FakeClock().install();
+            try {
+                const stop = proc.stop({ wait: 30 });
+                clock.advance(30); // SIGTERM was ignored: SIGKILL (dropped)
+                waitReal(() => spy.calls.count() < 2, 5);
+                expect(spy.calls.allArgs()).toEqual([[15], [9]]);
+                clock.advance(59.999);
+                waitReal(() => !stop.finished, 0.05);
+                expect(stop.finished).toBeFalse();
+                clock.advance(0.001);
+                waitReal(() => !stop.finished, 5);
+                expect(() => stop.result).toThrowError(Error, /refuses to die even after SIGKILL \(waited 60 s\)/);
+                expect(proc.state).toBe('hung');
+                expect(proc.running).toBeTrue();
+                expect(failures).toEqual([stop.exception]);
+                expect(liveChildren()).toBe(1);
+                spy.and.callThrough();
+                const again = proc.stop({ wait: 1 }); // tries again: SIGTERM (ignored), then SIGKILL
+                clock.advance(1);
+                waitReal(() => !again.finished, 5, clock);
+                again.wait(0);
+            } finally {
+                clock.uninstall();
+            }
             expect(spy.calls.allArgs()).toEqual([[15], [9], [15], [9]]);
             expect(proc.state).toBe('stopped');
             expect(proc.exitcode).toBe(-9);

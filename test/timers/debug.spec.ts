@@ -1,9 +1,11 @@
 // Debug mode and timers (src/notifier/debug.ts, src/timers/): with
 // KAA_DEBUG / setDebug(true) a timer records where it was made and prints
 // it when its callback throws; with debug mode off it records nothing.
+// Every spec runs on kaa's fake clock with autojump (no real sleeps).
 import { main, signals } from '../../src/notifier/loop.js';
 import { isDebug, setDebug } from '../../src/notifier/debug.js';
 import { AtTimer, OneShotTimer, Timer } from '../../src/timers.js';
+import { useFakeClock } from '../support/fake-clock.js';
 
 const EVERY_SECOND = Array.from({ length: 60 }, (_, i) => i);
 
@@ -47,6 +49,8 @@ function makeFailingAtTimer(): AtTimer {
 }
 
 describe('debug mode and timers', () => {
+    useFakeClock();
+
     it('a timer made in debug mode prints where it was made when its callback throws', () => {
         const printed = printedWhenItThrows(true, makeFailingTimer);
         expect(printed.length).toBe(1);

@@ -9,7 +9,9 @@ import {
     GOBJECT, MAINTHREAD, ThreadInProgress, ThreadPool, callMain, expose, getThreadPool, isMainthread, registerThreadPool, threaded,
     type WorkerStatus,
 } from '../../src/index.js';
+import { FakeClock } from '../../src/notifier/fake-clock.js';
 import { runGjs } from '../support/child.js';
+import { waitReal } from '../support/fake-clock.js';
 import { ownPid, processAlive, stopWorkers } from './support.js';
 
 // Worker functions are shipped as source, so they use only worker globals
@@ -177,13 +179,26 @@ describe('threaded()', () => {
         expect(order).toEqual(['blocker', 'e10', 'b5', 'd5', 'c1', 'a0', 'f-1']);
     });
 
-    it('lets an idle worker exit after the pool\'s timeout, and not before', () => {
-        const pool = new ThreadPool({ timeout: 0.4 });
-        const workerPid = threaded(pool)(() => new imports.gi.Gio.Credentials().get_unix_pid())().wait(5);
-        main.loop(true, 0.2);
-        expect(processAlive(workerPid)).toBeTrue();
-        expect(pool.statistics().workers).toBe(1);
-        waitUntil(() => pool.statistics().workers === 0, 2);
+    it('lets an idle worker exit after the pool\'s timeout, and not before (fake clock)', () => {
+        const pool = new ThreadPool({ timeout: Infinity });
+        const pid = threaded(pool)(() => new imports.gi.Gio.Credentials().get_unix_pid());
+        const workerPid = pid().wait(5); // started on the real clock; no idle timer yet
+        const clock = new FakeClock().install();
+        try {
+            pool.timeout = 30;
+            const again = pid(); // its end arms the idle timer on the fake clock
+            waitReal(() => !again.finished, 5);
+            expect(again.result).toBe(workerPid);
+            clock.advance(29.999);
+            waitReal(() => true, 0.05);
+            expect(processAlive(workerPid)).toBeTrue();
+            expect(pool.statistics().workers).toBe(1);
+            clock.advance(0.001);
+            waitReal(() => pool.statistics().workers > 0, 5, clock);
+        } finally {
+            clock.uninstall();
+        }
+        expect(pool.statistics().workers).toBe(0);
         expect(processAlive(workerPid)).toBeFalse();
     });
 

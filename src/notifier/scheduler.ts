@@ -37,7 +37,7 @@
  *   whenever the clock says it moved.
  */
 import GLib from 'gi://GLib';
-import { isClockInjected, msUntil, now, onClockMoved, systemNow } from './clock.js';
+import { isClockInjected, msUntil, now, onClockMoved, preciseNow, systemNow } from './clock.js';
 import { canDrainPromiseJobs, drainPromiseJobs } from './jobs.js';
 import { Source } from './source.js';
 import { addIdle, addTimeout, addTimeoutSeconds, reportException } from './sources.js';
@@ -232,7 +232,10 @@ export class Scheduler {
     readonly #onTimeout = (): boolean => {
         const id = this.#source.id;
         const outer = this.#dispatchingId;
-        const t = now();
+        // A precise read (one GI call per dispatch): now() may lag by up to
+        // 1 ms, and entries really due would then wait while the 0 ms source
+        // spins through GLib iterations until the cached clock catches up.
+        const t = preciseNow();
         this.#dispatchingId = id;
         this.#firedInIteration = true;
         const outerRound = this.#roundTime;
@@ -250,8 +253,10 @@ export class Scheduler {
             this.#aimedAt = Infinity;
             return false;
         }
-        // Measured from the dispatch start (one clock read per dispatch). A
-        // deadline a few µs later keeps the 0 ms source: fireDue re-checks
+        // Measured from the dispatch start, in whole ms rounded up: a 0 ms
+        // source aimed at a deadline still ahead would spin through GLib
+        // iterations until it passes. GLib may still fire a kept source
+        // early (it counts from the iteration's start); fireDue re-checks
         // with the clock, so nothing fires early. The delay is capped at
         // maxAim: a source that fires before the deadline fires nothing and
         // comes back here.
@@ -259,7 +264,7 @@ export class Scheduler {
         let interval = msUntil(deadline, t);
         if (interval !== null && !isClockInjected()) {
             interval = this.#coarse ? Math.max(1, Math.ceil(Math.min(interval / 1000, this.#maxAim))) :
-                Math.min(Math.max(0, Math.round((deadline - t) * 1000)), this.#maxAimMs);
+                Math.min(interval, this.#maxAimMs);
         }
         if (interval === this.#interval) {
             this.#aimedAt = deadline;

@@ -17,7 +17,7 @@
  */
 import { WeakCallable, requireFunction, type WeakMethod } from '../notifier/callable.js';
 import { now } from '../notifier/clock.js';
-import { checkOptionsObject, checkSeconds as checkSecondsRange } from '../notifier/check.js';
+import { MAX_SECONDS, checkOptionsObject, checkSeconds as checkSecondsRange } from '../notifier/check.js';
 import { creationStack, printCreationStack } from '../notifier/debug.js';
 import { describeValue } from '../notifier/errors.js';
 import { coarseScheduler, scheduler, type ScheduledEntry, type Scheduler } from '../notifier/scheduler.js';
@@ -86,25 +86,37 @@ function nextDeadline(previous: number, interval: number): number {
  * times slower than plain ones, and timers are made by the hundred thousand.
  */
 class TimerState implements ScheduledEntry {
-    deadline = 0;
-    heapIndex = -1;
-    seq = 0;
-    bucket: Bucket | null = null;
+    // Declared only (no class fields emitted) and assigned in the constructor:
+    // SpiderMonkey 102 defines class fields slower, and a burst makes 100k.
+    declare deadline: number;
+    declare heapIndex: number;
+    declare seq: number;
+    declare bucket: Bucket | null;
     /** The running interval, `null` while stopped. */
-    interval: number | null = null;
-    scheduler: Scheduler = scheduler;
+    declare interval: number | null;
+    declare scheduler: Scheduler;
     /** Bumped by every start and stop: a callback can tell whether it restarted or stopped its timer. */
-    generation = 0;
-    oneShot = false;
-    weak: WeakCallable | null = null;
-    readonly fn: (...args: unknown[]) => unknown;
-    readonly args: unknown[];
+    declare generation: number;
+    declare oneShot: boolean;
+    declare weak: WeakCallable | null;
+    declare readonly fn: (...args: unknown[]) => unknown;
+    /** The bound arguments, `null` when there are none (then `fn` is called directly). */
+    declare readonly args: unknown[] | null;
     /** Where the timer was made, in debug mode (else `null`). */
-    readonly createdAt: string | null;
+    declare readonly createdAt: string | null;
 
-    constructor(fn: (...args: unknown[]) => unknown, args: unknown[], createdAt: string | null) {
+    constructor(fn: (...args: unknown[]) => unknown, args: unknown[], oneShot: boolean, createdAt: string | null) {
+        this.deadline = 0;
+        this.heapIndex = -1;
+        this.seq = 0;
+        this.bucket = null;
+        this.interval = null;
+        this.scheduler = scheduler;
+        this.generation = 0;
+        this.oneShot = oneShot;
+        this.weak = null;
         this.fn = fn;
-        this.args = args;
+        this.args = args.length === 0 ? null : args;
         this.createdAt = createdAt;
     }
 
@@ -116,8 +128,10 @@ class TimerState implements ScheduledEntry {
 
     /** Calls the callback; a throwing callback leaves its timer stopped. */
     call(): unknown {
+        const fn = this.fn;
+        const args = this.args;
         try {
-            return this.fn.apply(undefined, this.args);
+            return args === null ? fn() : fn(...args);
         } catch (error) {
             this.stop();
             printCreationStack('the timer whose callback threw', this.createdAt);
@@ -153,6 +167,17 @@ class TimerState implements ScheduledEntry {
 let stateOf: <A extends unknown[]>(timer: Timer<A>) => TimerState;
 
 /**
+ * Marks a one-shot class (a static, inherited by subclasses): the Timer
+ * constructor reads it from `new.target`, so a one-shot class needs no
+ * constructor of its own (re-spreading the bound arguments through a
+ * subclass constructor was the costliest part of making a timer).
+ */
+const ONE_SHOT = Symbol('kaa.oneShot');
+
+/** Whether `cls` (a `new.target`) makes one-shot timers. */
+const isOneShotClass = (cls: unknown): boolean => (cls as { [ONE_SHOT]?: boolean })[ONE_SHOT] === true;
+
+/**
  * A periodic timer: once started, calls `callback(...args)` every `interval`
  * seconds until it is stopped or the callback returns `false`.
  * @example
@@ -176,7 +201,7 @@ export class Timer<Args extends unknown[] = unknown[]> {
      */
     constructor(callback: TimerCallback<Args>, ...args: Args) {
         requireFunction('callback', callback);
-        this.#state = new TimerState(callback as (...a: unknown[]) => unknown, args, creationStack(1));
+        this.#state = new TimerState(callback as (...a: unknown[]) => unknown, args, isOneShotClass(new.target), creationStack(1));
     }
 
     /** True from `start()` until `stop()`, a `false` return or an exception (a one-shot timer: until it fires). */
@@ -199,10 +224,12 @@ export class Timer<Args extends unknown[] = unknown[]> {
      * new Timer(() => print('every second, starting now')).start(1, { now: true });
      */
     start(interval: number, options?: TimerStartOptions): void {
-        checkSeconds('interval', interval);
+        if (typeof interval !== 'number' || !(interval >= 0 && interval <= MAX_SECONDS))
+            checkSeconds('interval', interval); // throws, naming what it got
         const target = options === undefined ? scheduler : schedulerFor(interval, options);
         const state = this.#state;
-        state.scheduler.remove(state);
+        if (state.heapIndex >= 0)
+            state.scheduler.remove(state); // a restart (a new timer is not scheduled)
         if (state.weak !== null && !state.weak.alive) {
             state.stop();
             return;
@@ -242,16 +269,9 @@ export class Timer<Args extends unknown[] = unknown[]> {
  * new OneShotTimer(() => print('half a second later')).start(0.5);
  */
 export class OneShotTimer<Args extends unknown[] = unknown[]> extends Timer<Args> {
-    /**
-     * Creates a stopped one-shot timer.
-     * @param callback - called once with `args` when the timer fires.
-     * @param args - arguments bound to the call.
-     * @throws TypeError when `callback` is not a function.
-     */
-    constructor(callback: TimerCallback<Args>, ...args: Args) {
-        super(callback, ...args);
-        stateOf(this).oneShot = true;
-    }
+    // The constructor is Timer's: `new OneShotTimer(callback, ...args)` makes a
+    // stopped one-shot timer (TypeError when `callback` is not a function).
+    static readonly [ONE_SHOT] = true;
 }
 
 /**
@@ -287,15 +307,6 @@ export class WeakTimer<T extends object = object> extends Timer<[]> {
  * new WeakOneShotTimer(window, 'close').start(30);
  */
 export class WeakOneShotTimer<T extends object = object> extends WeakTimer<T> {
-    /**
-     * Creates a stopped weak one-shot timer.
-     * @param target - the object to call `method` on; held weakly.
-     * @param method - a function called with `this = target`, or the name of a method of `target`.
-     * @param args - arguments bound to the call (held strongly).
-     * @throws TypeError when `target` is not an object or `method` is neither a function nor a method name of it.
-     */
-    constructor(target: T, method: WeakMethod<T>, ...args: unknown[]) {
-        super(target, method, ...args);
-        stateOf(this).oneShot = true;
-    }
+    // The constructor is WeakTimer's (`target`, `method`, bound `args`).
+    static readonly [ONE_SHOT] = true;
 }

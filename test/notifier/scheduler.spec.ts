@@ -105,6 +105,21 @@ describe('the scheduler', () => {
         expect(countWhenOtherRan).toBeLessThan(total);
     });
 
+    it('waits for a deadline in GLib\'s poll, not in a spin of 0 ms iterations', () => {
+        // 40 entries, one every 0.5 ms: a source kept at 0 ms while the next
+        // deadline is under 1 ms ahead (or while the cached clock lags) spins
+        // through thousands of iterations; aimed in whole ms rounded up, each
+        // deadline costs one dispatch, two when GLib fires a kept source early.
+        let fired = 0;
+        const start = now() + 0.005;
+        for (let i = 0; i < 40; i++)
+            scheduler.add({ deadline: start + i * 0.0005, heapIndex: -1, seq: 0, fire: () => fired++ });
+        const before = main.statistics().iterations;
+        main.loop(() => fired < 40, 5);
+        expect(fired).toBe(40);
+        expect(main.statistics().iterations - before).toBeLessThan(200);
+    });
+
     it('holds one GLib source for many timers and none once they are gone', () => {
         const entries = Array.from({ length: 100 }, (_, i) => entry(10 + i, () => undefined));
         entries.forEach(e => scheduler.add(e));

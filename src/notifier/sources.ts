@@ -34,6 +34,8 @@ export const counters = {
     dispatches: 0,
     /** Sources GJS dropped (callback refused during GC) that kaa re-armed. */
     drops: 0,
+    /** Garbage collections kaa finished because GJS refused (or may have refused) a callback. */
+    gcs: 0,
     /** kaa callbacks running now (nested). */
     depth: 0,
 };
@@ -163,13 +165,30 @@ export function forgetSource(id: number): void {
         return;
     live.delete(id);
     counters.drops++;
-    if (!gcFinished) {
-        gcFinished = true;
-        system.gc();
-    }
+    finishRefusingGc();
 }
 
 let gcFinished = false;
+
+/**
+ * GJS refused a callback, or may have: kaa noticed it by its effect (a
+ * source gone, an operation that ended without its completion callback).
+ * Finishes the garbage collection that refuses callbacks, once per
+ * iteration. GJS 1.74 refuses every GLib→JS callback while an incremental
+ * GC is sweeping, and the sweep only advances when JS runs: left alone it
+ * goes on refusing — kaa's re-armed sources again and again, and, once a
+ * kaa loop has returned to an idle host loop, the host's own callbacks (its
+ * next GLib idle or timeout), which nothing re-arms, for seconds or for good.
+ * @example
+ * if (ended && !callbackRan) finishRefusingGc();
+ */
+export function finishRefusingGc(): void {
+    if (!gcFinished) {
+        gcFinished = true;
+        counters.gcs++;
+        system.gc();
+    }
+}
 
 /** Called by the loop after each iteration: the next dropped source finishes a GC again. */
 export function allowDropGc(): void {

@@ -190,6 +190,43 @@ export function finishRefusingGc(): void {
     }
 }
 
+/**
+ * Whether GJS refuses GLib→JS callbacks right now (an incremental GC is
+ * sweeping): one callback run synchronously through
+ * `g_main_context_invoke_full()` (~2 µs; GLib calls it at once when this
+ * thread owns or can take the default context). A refused probe shows as
+ * GJS's usual "SourceFunc()" critical on stderr. False when the context
+ * belongs to another thread (GLib then queues the probe as an idle).
+ */
+function refusingCallbacks(): boolean {
+    if (!context.acquire()) // recursive: also when this thread owns it already
+        return false;
+    let ran = false;
+    try {
+        context.invoke_full(GLib.PRIORITY_DEFAULT, () => {
+            ran = true;
+            return GLib.SOURCE_REMOVE;
+        });
+    } finally {
+        context.release();
+    }
+    return !ran;
+}
+
+/**
+ * Finishes the GC when GJS is refusing callbacks right now: an operation
+ * ended without its completion callback, which GLib may still dispatch —
+ * into the sweep, after the kaa loop has returned to its caller's loop,
+ * where a refused callback is gone and the sweep goes on refusing the
+ * caller's own callbacks too. Costs one probe callback when no GC sweeps.
+ * @example
+ * if (ended && !callbackRan) finishGcIfRefusing();
+ */
+export function finishGcIfRefusing(): void {
+    if (!gcFinished && refusingCallbacks())
+        finishRefusingGc();
+}
+
 /** Called by the loop after each iteration: the next dropped source finishes a GC again. */
 export function allowDropGc(): void {
     gcFinished = false;

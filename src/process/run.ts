@@ -14,7 +14,7 @@
 import type Gio from 'gi://Gio';
 import { describeValue } from '../notifier/errors.js';
 import { logException } from '../notifier/log.js';
-import { finishRefusingGc, reportException } from '../notifier/sources.js';
+import { finishGcIfRefusing, reportException } from '../notifier/sources.js';
 import { InProgress } from '../async/inprogress.js';
 import { decodeWaitStatus } from './child-watch.js';
 import { release, supervise, type SupervisedChild } from './supervisor.js';
@@ -69,9 +69,9 @@ export class Run<P = unknown> implements SupervisedChild {
         if (!this.reaped && this.subprocess.get_identifier() === null) {
             this.hooks.reaped(this.owner, this);
             // The exit came before its wait_async() callback: GJS refused it, or
-            // will when GLib dispatches it if a GC is sweeping then. Either way
-            // the sweep must end before the caller's loop hands back to a host.
-            finishRefusingGc();
+            // GLib has yet to dispatch it. If a GC is sweeping now, it must end
+            // before the loop hands back to its caller (see finishGcIfRefusing).
+            finishGcIfRefusing();
         }
         return this.reaped;
     }

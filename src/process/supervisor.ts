@@ -16,7 +16,9 @@
  *   usual, and the supervisor's `Probe` (run by the loop's re-arm phase,
  *   notifier/source.ts) asks every supervised child `get_identifier() ===
  *   null?` — one cheap GI call per live child per iteration (nothing when no
- *   child is live).
+ *   child is live). An exit seen there first also ends a GC that is
+ *   refusing callbacks (notifier/sources.ts `finishGcIfRefusing`), so the
+ *   sweep does not outlive the kaa loop and refuse its caller's callbacks.
  *   The stop escalation and the end of the child's output streams check the
  *   child directly too, which covers a host-driven loop (the `thread`
  *   backend), where kaa only runs its checks after its own dispatches;

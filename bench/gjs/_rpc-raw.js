@@ -191,11 +191,28 @@ function burn(n) {
     return s;
 }
 
+/**
+ * The Unix fd stream classes: in GioUnix since GLib 2.80 (on GJS 1.82 the
+ * Gio.Unix* names print deprecation warnings), in Gio before. Feature-detected
+ * the way kaa's platform.ts does it (a bench script cannot import src/).
+ */
+function unixStreams() {
+    try {
+        const GioUnix = imports.gi.GioUnix;
+        if (GioUnix?.InputStream && GioUnix?.OutputStream)
+            return { Input: GioUnix.InputStream, Output: GioUnix.OutputStream };
+    } catch {
+        // no GioUnix typelib: GLib < 2.80
+    }
+    return { Input: Gio.UnixInputStream, Output: Gio.UnixOutputStream };
+}
+
 if (ARGV[0] === 'child') {
     const loop = new GLib.MainLoop(null, false);
-    const writer = new Writer(new Gio.UnixOutputStream({ fd: 1, close_fd: false }));
+    const { Input, Output } = unixStreams();
+    const writer = new Writer(new Output({ fd: 1, close_fd: false }));
     const gc = new Gc();
-    new Reader(new Gio.UnixInputStream({ fd: 0, close_fd: false }), (header, payload) => {
+    new Reader(new Input({ fd: 0, close_fd: false }), (header, payload) => {
         gc.count(payload?.length ?? 0);
         if (header.method === 'echo')
             writer.send({ id: header.id }, payload);

@@ -138,12 +138,14 @@ const LAZY_HEADER = '// kaa-lazy.js: the IO, process and worker layers of kaa, l
 async function buildLibrary(outdir, minify) {
     const common = { ...gjsBundleOptions, minify, keepNames: minify, sourcemap: 'linked' };
     const coreEntry = join(root, 'src/kaa.ts');
-    const first = await build({ ...common, entryPoints: [coreEntry], write: false, metafile: true, outfile: join(outdir, 'kaa.js'),
+    const first = await build({ ...common, entryPoints: [coreEntry], write: false, metafile: true, absWorkingDir: root, outfile: join(outdir, 'kaa.js'),
         sourcemap: false, plugins: [coreModulesPlugin(new Map())] });
     const core = new Set(Object.keys(first.metafile.inputs).filter(f => !f.startsWith('kaa-lazy-core:')).map(f => resolve(root, f)));
+    // (A metafile names its inputs relative to absWorkingDir: the root, not the
+    // caller's cwd — meson runs this script from its build directory.)
     // The lazy part's own modules: its graph with every core module left out.
     const lazyGraph = await build({
-        ...gjsBundleOptions, entryPoints: [join(root, 'src/lazy/part.ts')], write: false, metafile: true, outfile: join(outdir, 'kaa-lazy.js'),
+        ...gjsBundleOptions, entryPoints: [join(root, 'src/lazy/part.ts')], write: false, metafile: true, absWorkingDir: root, outfile: join(outdir, 'kaa-lazy.js'),
         plugins: [{ name: 'kaa-core-external', setup(b) {
             b.onResolve({ filter: /^\./ }, async args => {
                 if (args.pluginData === 'kaa-core-external')

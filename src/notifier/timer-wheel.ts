@@ -45,6 +45,16 @@ const before = (a: ScheduledEntry, b: ScheduledEntry) =>
 
 const slotOf = (deadline: number) => Math.floor(deadline * 1000);
 
+/** Runs a walk's `n`th firing (exceptions to `onError`); true when `cut()`, asked every 32 firings, ends the slice. */
+function fireEntry(entry: ScheduledEntry, n: number, cut: () => boolean, onError: (error: unknown) => void): boolean {
+    try {
+        entry.fire();
+    } catch (error) {
+        onError(error);
+    }
+    return (n & 31) === 0 && cut();
+}
+
 /** Slots of 1 ms for near deadlines, a heap for far ones (see the module doc). */
 export class TimerWheel {
     /** Made on a slot's first use: 1,024 empty buckets up front cost ~0.3 MiB at start-up (bench startup). */
@@ -112,12 +122,7 @@ export class TimerWheel {
             entry.bucket = null;
             entry.heapIndex = -1;
             ready.live--;
-            try {
-                entry.fire();
-            } catch (error) {
-                onError(error);
-            }
-            if ((++fired & 31) === 0 && cut()) {
+            if (fireEntry(entry, ++fired, cut, onError)) {
                 stopped = true;
                 break;
             }
@@ -254,12 +259,7 @@ export class TimerWheel {
                 // Emptied: off the bit map at once, so earliest() from a callback sees past it.
                 if (--bucket.live === 0)
                     this.#bits[bucket.pos >> 5] &= ~(1 << (bucket.pos & 31));
-                try {
-                    entry.fire();
-                } catch (error) {
-                    onError(error);
-                }
-                if ((++fired & 31) === 0 && cut()) {
+                if (fireEntry(entry, ++fired, cut, onError)) {
                     stopped = true;
                     break;
                 }

@@ -10,6 +10,9 @@
  * @module
  */
 
+// signal.inprogress() builds an InProgress from the start (dist/kaa.js loads adapt.ts only on first use)
+import './async/signal-factory.js';
+
 /** The version of this kaa build. */
 export const VERSION = '0.1.0';
 

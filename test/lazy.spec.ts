@@ -71,11 +71,14 @@ describe('dist/kaa.js (lazy loading)', () => {
         });
     });
 
-    it('runs the core without kaa-lazy.js, and its first use throws, saying what to copy', async () => {
+    it('runs the core (timers, delay(), signal.inprogress()) without kaa-lazy.js, and its first use throws, saying what to copy', async () => {
         const r = await runWith(`
             import * as kaa from KAA;
             new kaa.OneShotTimer(() => kaa.main.stop()).start(0);
             kaa.delay(0).connect(() => print('core works'));
+            const opened = new kaa.Signal();
+            opened.inprogress().connect(v => print('signal.inprogress(): ' + v));
+            opened.emit(7);
             kaa.main.run();
             try {
                 new kaa.Process(['true']);
@@ -84,7 +87,8 @@ describe('dist/kaa.js (lazy loading)', () => {
             }
         `, 'file://DIR/kaa.js', { 'kaa.js': `${ROOT}/dist/kaa.js` });
         expect(r.status).withContext(r.stderr).toBe(0);
-        const [first, second] = r.stdout.trim().split('\n');
+        const [signal, first, second] = r.stdout.trim().split('\n');
+        expect(signal).toBe('signal.inprogress(): 7');
         expect(first).toBe('core works');
         expect(second).toMatch(/^kaa: cannot load file:\/\/.*\/kaa-lazy\.js, .*copy kaa-lazy\.js from kaa's dist\/ next to your bundle/);
     });

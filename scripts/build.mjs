@@ -5,9 +5,11 @@
 //                       dist/kaa.js loads from next to itself on first use (src/lazy/)
 //   dist/kaa-worker.js  the worker host, from src/workers/host.ts (all of kaa, eager)
 //   dist/types/         the TypeScript declarations (dist/types/index.d.ts, from src/index.ts)
-// The two bundles are minified (names kept: messages use class and function
-// names) with a linked source map (kaa.js.map, kaa-worker.js.map) holding the
-// original sources: less to compile and keep at start-up (bench startup).
+// The bundles are minified with a linked source map (kaa.js.map, kaa-lazy.js.map,
+// kaa-worker.js.map) holding the original sources: less to compile and keep at
+// start-up (bench startup). kaa-lazy.js and kaa-worker.js keep their names
+// (esbuild's keepNames: messages use class names); kaa.js names its public
+// classes and functions itself (src/kaa.ts), which costs less at start-up.
 // `--no-minify` writes them readable.
 // Usage: node scripts/build.mjs [--clean] [--no-types] [--no-minify] [--outdir DIR]  (DIR defaults to dist/)
 //   --clean  empties DIR first, so nothing stale is packed (`npm pack` runs it as `prepack`)
@@ -137,8 +139,10 @@ const LAZY_HEADER = '// kaa-lazy.js: the IO, process and worker layers of kaa, l
  */
 async function buildLibrary(outdir, minify) {
     const common = { ...gjsBundleOptions, minify, keepNames: minify, sourcemap: 'linked' };
+    // The core names its public classes and functions itself (src/kaa.ts): esbuild's keepNames would add ~200 name fix-ups to start-up.
+    const coreOptions = { ...common, keepNames: false };
     const coreEntry = join(root, 'src/kaa.ts');
-    const first = await build({ ...common, entryPoints: [coreEntry], write: false, metafile: true, absWorkingDir: root, outfile: join(outdir, 'kaa.js'),
+    const first = await build({ ...coreOptions, entryPoints: [coreEntry], write: false, metafile: true, absWorkingDir: root, outfile: join(outdir, 'kaa.js'),
         sourcemap: false, plugins: [coreModulesPlugin(new Map())] });
     const core = new Set(Object.keys(first.metafile.inputs).filter(f => !f.startsWith('kaa-lazy-core:')).map(f => resolve(root, f)));
     // (A metafile names its inputs relative to absWorkingDir: the root, not the
@@ -165,7 +169,7 @@ async function buildLibrary(outdir, minify) {
     mkdirSync(outdir, { recursive: true });
     for (const file of lazy.outputFiles)
         writeFileSync(file.path, file.contents);
-    await build({ ...common, entryPoints: [coreEntry], outfile: join(outdir, 'kaa.js'), plugins: [coreModulesPlugin(new Map([...used].map(f => [f, names.get(f) ?? new Set()])))] });
+    await build({ ...coreOptions, entryPoints: [coreEntry], outfile: join(outdir, 'kaa.js'), plugins: [coreModulesPlugin(new Map([...used].map(f => [f, names.get(f) ?? new Set()])))] });
 }
 
 async function main() {

@@ -6,12 +6,16 @@
  * from dist/kaa-lazy.js the first time it is used (src/lazy/). Each of those
  * classes and functions is a stand-in that loads it and then behaves as the
  * real one (src/lazy/stand-in.ts); constants are real values from the start.
- * test/lazy.spec.ts checks that dist/kaa.js exports what src/index.ts does.
+ * test/lazy.spec.ts checks that dist/kaa.js exports what src/index.ts does,
+ * each class and function under its own name.
  * @module
  */
 import { setInProgressCombinators } from './notifier/signals.js';
-import type { InProgress } from './async/inprogress.js';
 import { registerCombine } from './async/internal.js';
+import {
+    Callable, CallableError, InProgress, InProgressAborted, OneShotTimer, Signal, Signals, SocketError, SystemExit,
+    TimeoutException, Timer, WeakCallable, WeakOneShotTimer, WeakTimer, WorkerError, delay, isDebug, resultOf, setDebug,
+} from './core.js';
 import { loadLazyPart } from './lazy/load.js';
 import type * as Part from './lazy/part.js';
 import { lazyClass, lazyFunction } from './lazy/stand-in.js';
@@ -74,3 +78,15 @@ setInProgressCombinators({
     any: (signals, options) => new (combinator('any'))(signals.slice(), ...(options ? [{ ...options }] : [])),
     all: (signals, options) => new (combinator('all'))(signals.slice(), ...(options ? [{ ...options }] : [])),
 });
+
+// dist/kaa.js is minified without esbuild's keepNames, whose ~200 name
+// fix-ups cost start-up time and memory (bench startup): the core's public
+// classes and functions get their names back here (`Timer.name`, and
+// InProgress's toString() reads `constructor.name`). The stand-ins answer
+// with the names of the lazy part, which keeps them.
+const named: Record<string, object> = {
+    Callable, CallableError, InProgress, InProgressAborted, OneShotTimer, Signal, Signals, SocketError, SystemExit,
+    TimeoutException, Timer, WeakCallable, WeakOneShotTimer, WeakTimer, WorkerError, delay, isDebug, resultOf, setDebug,
+};
+for (const name in named)
+    Object.defineProperty(named[name], 'name', { value: name, configurable: true });

@@ -25,19 +25,25 @@ async function runWith(source: string, kaaUri: string, files: Record<string, str
 const distUri = GLib.filename_to_uri(`${ROOT}/dist/kaa.js`, null);
 
 describe('dist/kaa.js (lazy loading)', () => {
-    it('exports the names of src/index.ts, with the same constants', async () => {
+    it('exports the names of src/index.ts, with the same constants, each class and function under its own name', async () => {
         const r = await runWith(`
             import * as kaa from KAA;
             const out = {};
-            for (const [k, v] of Object.entries(kaa))
+            const misnamed = [];
+            for (const [k, v] of Object.entries(kaa)) {
                 out[k] = typeof v === 'symbol' ? String(v) : typeof v === 'string' || typeof v === 'number' ? v : typeof v;
-            print(JSON.stringify(out));
+                if (typeof v === 'function' && v.name !== k)
+                    misnamed.push(k + ' is named ' + v.name);
+            }
+            print(JSON.stringify({ out, misnamed }));
         `, distUri);
         expect(r.status).withContext(r.stderr).toBe(0);
         const expected: Record<string, unknown> = {};
         for (const [k, v] of Object.entries(kaa))
             expected[k] = typeof v === 'symbol' ? String(v) : typeof v === 'string' || typeof v === 'number' ? v : typeof v;
-        expect(JSON.parse(r.stdout)).toEqual(expected);
+        const { out, misnamed } = JSON.parse(r.stdout);
+        expect(out).toEqual(expected);
+        expect(misnamed).withContext('every class and function has its own name').toEqual([]);
     });
 
     it('behaves as the real classes and functions: new, instanceof, constructor, subclasses, statics, hooks', async () => {

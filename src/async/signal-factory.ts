@@ -1,16 +1,24 @@
 /**
- * Registers how `signal.inprogress()` builds its InProgress (the notifier
- * never imports the async layer: it is handed a factory). Here rather than
- * in adapt.ts because adapt.ts is loaded on first use in dist/kaa.js, and
- * `signal.inprogress()` must work from the start: src/core.ts imports this
- * module for its effect.
+ * How `signal.inprogress()` builds its InProgress, registered with the
+ * notifier when this module loads (the notifier never imports the async
+ * layer: it is handed a factory). src/async/index.ts and the lazy section
+ * of dist/kaa-lazy.js (src/lazy/async.ts) load it; before that section is
+ * loaded, dist/kaa.js registers a stand-in that loads it (src/kaa.ts).
  * @module
  */
-import { setInProgressFactory } from '../notifier/signals.js';
+import { setInProgressFactory, type SignalInProgressHook } from '../notifier/signals.js';
 import { InProgress } from './inprogress.js';
 import { onAbort } from './internal.js';
 
-setInProgressFactory(hook => {
+/**
+ * Builds the InProgress of `signal.inprogress()`: it finishes with the
+ * signal's next emission, and aborting it disconnects.
+ * @param hook - the signal and how to connect to its next emission.
+ * @returns the InProgress.
+ * @example
+ * setInProgressFactory(signalInProgress);
+ */
+export function signalInProgress(hook: SignalInProgressHook): InProgress<unknown> {
     const ip = new InProgress<unknown>({ name: 'Signal.inprogress()' });
     const cut = hook.once(value => {
         if (!ip.finished)
@@ -18,4 +26,6 @@ setInProgressFactory(hook => {
     });
     onAbort(ip, cut);
     return ip;
-});
+}
+
+setInProgressFactory(signalInProgress);

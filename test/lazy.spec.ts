@@ -131,6 +131,25 @@ describe('dist/kaa.js (lazy loading)', () => {
         }
     });
 
+    it('loads no GI namespace at start-up that a GLib-only script does not (no GObject, no Gio)', async () => {
+        // GJS 1.74 itself loads GObject and Gio; from 1.80 on, a GLib-only script does not, and GObject alone costs ~0.7 MiB.
+        const typelibs = `
+            const maps = new TextDecoder().decode(GLib.file_get_contents('/proc/self/maps')[1]);
+            print([...new Set(maps.split('\\n').filter(l => l.endsWith('.typelib')).map(l => l.replace(/.*\\//, '')))].sort().join(' '));`;
+        const bare = await runWith(`import GLib from 'gi://GLib';\n${typelibs}`, distUri);
+        const withKaa = await runWith(`
+            import * as kaa from KAA;
+            import GLib from 'gi://GLib';
+            new kaa.Signal().emit();
+            new kaa.OneShotTimer(() => kaa.main.stop()).start(0);
+            kaa.main.run();
+            ${typelibs}`, distUri);
+        expect(bare.status).withContext(bare.stderr).toBe(0);
+        expect(withKaa.status).withContext(withKaa.stderr).toBe(0);
+        expect(bare.stdout).toContain('GLib-2.0.typelib');
+        expect(withKaa.stdout).toBe(bare.stdout);
+    });
+
     it('keeps kaa-lazy.js out of start-up: kaa.js is the smaller part', () => {
         const core = readText(`${ROOT}/dist/kaa.js`).length;
         const lazy = readText(`${ROOT}/dist/kaa-lazy.js`).length;

@@ -7,10 +7,12 @@
 //   dist/kaa-worker.js  the worker host, from src/workers/host.ts (all of kaa, eager)
 //   dist/types/         the TypeScript declarations (dist/types/index.d.ts, from src/index.ts)
 // The bundles are minified with a linked source map (kaa.js.map, kaa-lazy.js.map,
-// kaa-worker.js.map) holding the original sources: less to compile and keep at
-// start-up (bench startup). kaa-lazy.js and kaa-worker.js keep their names
-// (esbuild's keepNames: messages use class names); kaa.js names its public
-// classes and functions itself (src/kaa.ts), which costs less at start-up.
+// kaa-worker.js.map) that points at the TypeScript sources in src/ (shipped in the
+// package) without embedding them: GJS 1.82+ reads kaa.js.map when it loads kaa.js,
+// and the sources tripled its size (bench startup: ~0.4 MiB on 1.90).
+// kaa-lazy.js and kaa-worker.js keep their names (esbuild's keepNames: messages
+// use class names); kaa.js names its public classes and functions itself
+// (src/kaa.ts), which costs less at start-up.
 // `--no-minify` writes them readable.
 // Usage: node scripts/build.mjs [--clean] [--no-types] [--no-minify] [--outdir DIR]  (DIR defaults to dist/)
 //   --clean  empties DIR first, so nothing stale is packed (`npm pack` runs it as `prepack`)
@@ -159,7 +161,7 @@ function externalPlugin(linked) {
  * bundles the core with the values the sections take from its modules.
  */
 async function buildLibrary(outdir, minify) {
-    const common = { ...gjsBundleOptions, minify, keepNames: minify, sourcemap: 'linked' };
+    const common = { ...gjsBundleOptions, minify, keepNames: minify, sourcemap: 'linked', sourcesContent: false };
     // The core names its public classes and functions itself (src/kaa.ts): esbuild's keepNames would add ~200 name fix-ups to start-up.
     const coreOptions = { ...common, keepNames: false };
     const coreEntry = join(root, 'src/kaa.ts');
@@ -224,7 +226,7 @@ async function main() {
         rmSync(outdir, { recursive: true, force: true });
     await buildLibrary(outdir, minify);
     await build({
-        ...gjsBundleOptions, entryPoints: [join(root, 'src/workers/host.ts')], outfile: join(outdir, 'kaa-worker.js'), sourcemap: 'linked',
+        ...gjsBundleOptions, entryPoints: [join(root, 'src/workers/host.ts')], outfile: join(outdir, 'kaa-worker.js'), sourcemap: 'linked', sourcesContent: false,
         minify, keepNames: minify,
     });
     if (!args.includes('--no-types'))

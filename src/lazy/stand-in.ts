@@ -26,6 +26,8 @@ interface Target {
     kaaSection: LazySection;
     /** The real class or function, once loaded. */
     kaaReal: object | null;
+    /** `x => x instanceof real`, made on the first `instanceof` test against the stand-in itself. */
+    kaaHasInstance?: (x: unknown) => boolean;
 }
 
 /** The stand-in of each real class or function, once the part is loaded. */
@@ -36,6 +38,7 @@ const made: { name: string; section: LazySection; proxy: object; isClass: boolea
 const linked = new Set<LazySection>();
 
 const notLoadedHasInstance = (): boolean => false;
+const ordinaryHasInstance = Function.prototype[Symbol.hasInstance];
 
 /** Points each real class of every section loaded so far (`io` loads `async` too) back at its stand-in, once. */
 function link(): void {
@@ -69,8 +72,15 @@ function load(target: Target): object {
 /** The one handler of every stand-in. */
 const handler: ProxyHandler<Target> = {
     get(target, key, receiver) {
-        if (key === Symbol.hasInstance && !isLazyPartLoaded(target.kaaSection))
-            return notLoadedHasInstance;
+        if (key === Symbol.hasInstance) {
+            if (!isLazyPartLoaded(target.kaaSection))
+                return notLoadedHasInstance;
+            // `x instanceof kaa.InProgress`: test against the real class at once (the
+            // ordinary test would read `prototype` through this proxy again: ~20× slower).
+            const real = load(target) as { [Symbol.hasInstance]: unknown };
+            if (standInOf.get(real) === receiver && real[Symbol.hasInstance] === ordinaryHasInstance)
+                return target.kaaHasInstance ??= (x: unknown): boolean => x instanceof (real as unknown as new () => object);
+        }
         const real = load(target);
         return Reflect.get(real, key, standInOf.get(real) === receiver ? real : receiver);
     },

@@ -18,6 +18,7 @@
  * thrown in it name the file and its lines (`//# sourceURL`).
  * @module
  */
+import GLib from 'gi://GLib';
 import coreModules from 'kaa:lazy-core';
 
 /** The file name of the lazy part, next to the file that holds kaa. */
@@ -44,7 +45,10 @@ export function lazyPartUri(base: string): string {
 
 function readText(uri: string): string {
     try {
-        const [, bytes] = imports.gi.Gio.File.new_for_uri(uri).load_contents(null);
+        // A file through GLib: the first use of Gio would cost more than compiling the section (~5 ms on 1.74).
+        const bytes = uri.startsWith('file:')
+            ? GLib.file_get_contents(GLib.filename_from_uri(uri)[0])[1]
+            : imports.gi.Gio.File.new_for_uri(uri).load_contents(null)[1];
         return new TextDecoder().decode(bytes);
     } catch (e) {
         throw new Error(`kaa: cannot load ${uri}, the part of kaa with InProgress, IOChannel, Socket, Process and the ` +

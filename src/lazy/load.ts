@@ -43,34 +43,76 @@ export function lazyPartUri(base: string): string {
     return base.slice(0, base.lastIndexOf('/') + 1) + LAZY_PART_NAME;
 }
 
-function readText(uri: string): string {
+/** A section's code and how many lines of the file come before it. */
+interface SectionText {
+    readonly body: string;
+    readonly linesBefore: number;
+}
+
+const SECTION_PREFIX = '// kaa-lazy section: ';
+
+/** Reads `section` from a file line by line, stopping at the next section: the rest of the file is never read. */
+function readFileSection(path: string, section: LazySection): SectionText | null {
+    const channel = GLib.IOChannel.new_file(path, 'r');
     try {
-        // A file through GLib: the first use of Gio would cost more than compiling the section (~5 ms on 1.74).
-        const bytes = uri.startsWith('file:')
-            ? GLib.file_get_contents(GLib.filename_from_uri(uri)[0])[1]
-            : imports.gi.Gio.File.new_for_uri(uri).load_contents(null)[1];
-        return new TextDecoder().decode(bytes);
+        const marker = sectionMarker(section);
+        const lines: string[] = [];
+        let linesBefore = 0;
+        let inside = false;
+        for (;;) {
+            const [status, line] = channel.read_line();
+            if (status !== GLib.IOStatus.NORMAL || line === null)
+                break;
+            if (line.startsWith(SECTION_PREFIX)) {
+                if (inside)
+                    break;
+                inside = line.trimEnd() === marker;
+                linesBefore++;
+            } else if (inside) {
+                lines.push(line);
+            } else {
+                linesBefore++;
+            }
+        }
+        return inside ? { body: lines.join(''), linesBefore } : null;
+    } finally {
+        channel.shutdown(false);
+    }
+}
+
+/** Reads `section` from a whole file read through Gio (a GResource). */
+function readUriSection(uri: string, section: LazySection): SectionText | null {
+    const text = new TextDecoder().decode(imports.gi.Gio.File.new_for_uri(uri).load_contents(null)[1]);
+    const marker = `\n${sectionMarker(section)}\n`;
+    const at = text.indexOf(marker);
+    if (at < 0)
+        return null;
+    const start = at + marker.length;
+    const next = text.indexOf(`\n${SECTION_PREFIX}`, start);
+    return { body: text.slice(start, next < 0 ? text.length : next + 1), linesBefore: text.slice(0, start).split('\n').length - 1 };
+}
+
+/** `section` of kaa-lazy.js at `uri`: a file through GLib (the first use of Gio would cost more than compiling the section), else through Gio. */
+function readSection(uri: string, section: LazySection): SectionText {
+    let found: SectionText | null;
+    try {
+        found = uri.startsWith('file:') ? readFileSection(GLib.filename_from_uri(uri)[0], section) : readUriSection(uri, section);
     } catch (e) {
         throw new Error(`kaa: cannot load ${uri}, the part of kaa with InProgress, IOChannel, Socket, Process and the ` +
             `workers (${e instanceof Error ? e.message : String(e)}): when you bundle kaa into your app, copy ` +
             `${LAZY_PART_NAME} from kaa's dist/ next to your bundle, as you do kaa-worker.js`, { cause: e });
     }
+    if (found === null)
+        throw new Error(`kaa: ${uri} has no section "${section}" (dist/ mixes two builds of kaa?)`);
+    return found;
 }
 
 /** Compiles and runs `section` of kaa-lazy.js (at `uri`) with `modules`; returns its exports. */
 function compile(uri: string, section: LazySection, modules: Modules): LazyPart {
-    const text = readText(uri);
-    const marker = `\n${sectionMarker(section)}\n`;
-    const at = text.indexOf(marker);
-    if (at < 0)
-        throw new Error(`kaa: ${uri} has no section "${section}" (dist/ mixes two builds of kaa?)`);
-    const start = at + marker.length;
-    const next = text.indexOf('\n// kaa-lazy section: ', start);
-    const body = text.slice(start, next < 0 ? text.length : next + 1);
+    const { body, linesBefore } = readSection(uri, section);
     // `new Function` puts two lines before the body: pad it so that line numbers match the file's.
-    const lines = text.slice(0, start).split('\n').length - 1;
     const factory = new Function('__kaaCore', '__kaaImportMetaUrl', 'module',
-        `${'\n'.repeat(Math.max(0, lines - 2))}${body}\n//# sourceURL=${uri}`) as
+        `${'\n'.repeat(Math.max(0, linesBefore - 2))}${body}\n//# sourceURL=${uri}`) as
         (core: Modules, url: string, module: { exports: LazyPart }) => void;
     const module = { exports: {} as LazyPart };
     factory(modules, import.meta.url, module);

@@ -25,7 +25,7 @@
  * the slot empties or is compacted. The wheel is plain data: the scheduler
  * (scheduler.ts) owns the GLib source, the clock and the time slices.
  */
-import type { ScheduledEntry } from './scheduler.js';
+import { BUCKET, DEADLINE, FIRE, INDEX, SEQ, type ScheduledEntry } from './entry.js';
 
 /** The wheel's window, in 1 ms slots (a power of 2): deadlines farther out wait in a heap. */
 export const SLOTS = 1024;
@@ -41,14 +41,14 @@ export class Bucket {
 }
 
 const before = (a: ScheduledEntry, b: ScheduledEntry) =>
-    a.deadline < b.deadline || (a.deadline === b.deadline && a.seq < b.seq);
+    a[DEADLINE] < b[DEADLINE] || (a[DEADLINE] === b[DEADLINE] && a[SEQ] < b[SEQ]);
 
 const slotOf = (deadline: number) => Math.floor(deadline * 1000);
 
 /** Runs a walk's `n`th firing (exceptions to `onError`); true when `cut()`, asked every 32 firings, ends the slice. */
 function fireEntry(entry: ScheduledEntry, n: number, cut: () => boolean, onError: (error: unknown) => void): boolean {
     try {
-        entry.fire();
+        entry[FIRE]();
     } catch (error) {
         onError(error);
     }
@@ -96,8 +96,8 @@ export class TimerWheel {
      */
     addReady(entry: ScheduledEntry): void {
         const ready = this.#ready;
-        entry.bucket = ready;
-        entry.heapIndex = ready.items.length;
+        entry[BUCKET] = ready;
+        entry[INDEX] = ready.items.length;
         ready.items.push(entry);
         ready.live++;
     }
@@ -115,12 +115,12 @@ export class TimerWheel {
             const entry = items[i];
             if (entry === null)
                 continue;
-            if (entry.seq >= limit)
+            if (entry[SEQ] >= limit)
                 break; // the rest came later still
             items[i] = null;
             ready.head = i + 1;
-            entry.bucket = null;
-            entry.heapIndex = -1;
+            entry[BUCKET] = null;
+            entry[INDEX] = -1;
             ready.live--;
             if (fireEntry(entry, ++fired, cut, onError)) {
                 stopped = true;
@@ -155,7 +155,7 @@ export class TimerWheel {
 
     /** Adds `entry` (its `seq` already set). */
     add(entry: ScheduledEntry): void {
-        const k = slotOf(entry.deadline);
+        const k = slotOf(entry[DEADLINE]);
         if (k >= this.#cursor + SLOTS) {
             // The window may lag the clock (it moves when the scheduler fires).
             this.firstDue(this.#now());
@@ -169,23 +169,23 @@ export class TimerWheel {
 
     /** Removes `entry`; false if the wheel did not hold it. */
     remove(entry: ScheduledEntry): boolean {
-        const bucket = entry.bucket;
-        if (!bucket || entry.heapIndex < 0)
+        const bucket = entry[BUCKET];
+        if (!bucket || entry[INDEX] < 0)
             return false;
         if (bucket === this.#far) {
             this.#heapRemove(entry);
             return true;
         }
         if (bucket === this.#ready) {
-            bucket.items[entry.heapIndex] = null;
-            entry.bucket = null;
-            entry.heapIndex = -1;
+            bucket.items[entry[INDEX]] = null;
+            entry[BUCKET] = null;
+            entry[INDEX] = -1;
             bucket.live--;
             return true;
         }
-        bucket.items[entry.heapIndex] = null;
-        entry.bucket = null;
-        entry.heapIndex = -1;
+        bucket.items[entry[INDEX]] = null;
+        entry[BUCKET] = null;
+        entry[INDEX] = -1;
         this.#wheelSize--;
         if (--bucket.live === 0)
             this.#emptied(bucket);
@@ -197,14 +197,14 @@ export class TimerWheel {
         if (this.#ready.live > 0)
             return -Infinity;
         if (this.#wheelSize === 0)
-            return this.#far.items.length ? (this.#far.items[0] as ScheduledEntry).deadline : Infinity;
+            return this.#far.items.length ? (this.#far.items[0] as ScheduledEntry)[DEADLINE] : Infinity;
         const bucket = this.#slots[this.#find(this.#cursor, this.#cursor + SLOTS - 1) & MASK] as Bucket; // its bit is set: it exists
         let min = Infinity;
         const items = bucket.items;
         for (let i = bucket.head; i < items.length; i++) {
             const entry = items[i];
-            if (entry !== null && entry.deadline < min)
-                min = entry.deadline;
+            if (entry !== null && entry[DEADLINE] < min)
+                min = entry[DEADLINE];
         }
         return min;
     }
@@ -250,11 +250,11 @@ export class TimerWheel {
         try {
             for (let i = bucket.head; i < items.length; i++) {
                 const entry = items[i];
-                if (entry === null || entry.deadline > t || entry.seq >= limit)
+                if (entry === null || entry[DEADLINE] > t || entry[SEQ] >= limit)
                     continue;
                 items[i] = null;
-                entry.bucket = null;
-                entry.heapIndex = -1;
+                entry[BUCKET] = null;
+                entry[INDEX] = -1;
                 this.#wheelSize--;
                 // Emptied: off the bit map at once, so earliest() from a callback sees past it.
                 if (--bucket.live === 0)
@@ -276,8 +276,8 @@ export class TimerWheel {
 
     #append(entry: ScheduledEntry, k: number): void {
         const bucket = this.#slots[k & MASK] ??= new Bucket(k & MASK);
-        entry.bucket = bucket;
-        entry.heapIndex = bucket.items.length;
+        entry[BUCKET] = bucket;
+        entry[INDEX] = bucket.items.length;
         bucket.items.push(entry);
         this.#wheelSize++;
         if (bucket.live++ === 0)
@@ -305,7 +305,7 @@ export class TimerWheel {
         for (let i = bucket.head; i < items.length; i++) {
             const entry = items[i];
             if (entry !== null) {
-                entry.heapIndex = kept.length;
+                entry[INDEX] = kept.length;
                 kept.push(entry);
             }
         }
@@ -333,32 +333,32 @@ export class TimerWheel {
         this.#cursor = k;
         const far = this.#far.items as ScheduledEntry[];
         const end = k + SLOTS;
-        while (far.length && slotOf(far[0].deadline) < end) {
+        while (far.length && slotOf(far[0][DEADLINE]) < end) {
             const entry = far[0];
             this.#heapRemove(entry);
-            this.#append(entry, Math.max(slotOf(entry.deadline), k));
+            this.#append(entry, Math.max(slotOf(entry[DEADLINE]), k));
         }
     }
 
     #heapPush(entry: ScheduledEntry): void {
         const heap = this.#far.items as ScheduledEntry[];
-        entry.bucket = this.#far;
-        entry.heapIndex = heap.length;
+        entry[BUCKET] = this.#far;
+        entry[INDEX] = heap.length;
         heap.push(entry);
-        this.#up(entry.heapIndex);
+        this.#up(entry[INDEX]);
     }
 
     #heapRemove(entry: ScheduledEntry): void {
         const heap = this.#far.items as ScheduledEntry[];
-        const i = entry.heapIndex;
+        const i = entry[INDEX];
         const last = heap.pop() as ScheduledEntry;
-        entry.bucket = null;
-        entry.heapIndex = -1;
+        entry[BUCKET] = null;
+        entry[INDEX] = -1;
         if (last !== entry) {
             heap[i] = last;
-            last.heapIndex = i;
+            last[INDEX] = i;
             this.#down(i);
-            this.#up(last.heapIndex);
+            this.#up(last[INDEX]);
         }
     }
 
@@ -370,11 +370,11 @@ export class TimerWheel {
             if (!before(entry, heap[p]))
                 break;
             heap[i] = heap[p];
-            heap[i].heapIndex = i;
+            heap[i][INDEX] = i;
             i = p;
         }
         heap[i] = entry;
-        entry.heapIndex = i;
+        entry[INDEX] = i;
     }
 
     #down(i: number): void {
@@ -390,10 +390,10 @@ export class TimerWheel {
             if (!before(heap[c], entry))
                 break;
             heap[i] = heap[c];
-            heap[i].heapIndex = i;
+            heap[i][INDEX] = i;
             i = c;
         }
         heap[i] = entry;
-        entry.heapIndex = i;
+        entry[INDEX] = i;
     }
 }

@@ -1,10 +1,12 @@
 // The timer wheel: plain data (no GLib source), so its bookkeeping is checked directly.
 import { SLOTS, TimerWheel } from '../../src/notifier/timer-wheel.js';
-import type { ScheduledEntry } from '../../src/notifier/scheduler.js';
+import { SEQ, entryAt, type ScheduledEntry } from '../../src/notifier/entry.js';
 
 let seq = 0;
 function entry(deadline: number, fire: () => void = () => undefined): ScheduledEntry {
-    return { deadline, heapIndex: -1, seq: seq++, fire };
+    const made = entryAt(deadline, fire);
+    made[SEQ] = seq++;
+    return made;
 }
 
 const never = () => false;

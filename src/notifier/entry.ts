@@ -3,25 +3,20 @@
  * hold: a scheduled entry, keyed by symbols.
  *
  * A `Timer` is its own entry (one object per timer, not a timer plus an
- * entry: a burst of 100k timers allocates half as much), so the entry's
+ * entry: a burst of 100k timers allocates a third as much), so the entry's
  * fields live on a public object. Symbol keys keep them off its public face
  * (`Object.keys()`, JSON, the names a user can reach) without the cost of
  * `#private` fields, which SpiderMonkey 102 defines several times slower
  * than plain ones. Every other entry is made by `entryAt()`/`entryIn()`.
  * @module
  */
-import type { Bucket } from './timer-wheel.js';
 
 /** When the entry falls due, in seconds on the monotonic clock (`clock.now()`). */
 export const DEADLINE: unique symbol = Symbol('kaa.deadline');
 /** Called once when the deadline passes; the entry is out of the scheduler then. */
 export const FIRE: unique symbol = Symbol('kaa.fire');
-/** Its position in its slot or heap, -1 when not scheduled. Managed by the scheduler. */
-export const INDEX: unique symbol = Symbol('kaa.index');
-/** Its start order, so equal deadlines fire in start order. Managed by the scheduler. */
-export const SEQ: unique symbol = Symbol('kaa.seq');
-/** The slot or heap holding it (`null` when not scheduled). Managed by the scheduler. */
-export const BUCKET: unique symbol = Symbol('kaa.bucket');
+/** Where the scheduler holds it (its bucket and index there, see timer-wheel.ts), -1 when not scheduled. */
+export const PLACE: unique symbol = Symbol('kaa.place');
 
 /** What the scheduler holds: a deadline (monotonic seconds) and what to do then. */
 export interface ScheduledEntry {
@@ -29,12 +24,8 @@ export interface ScheduledEntry {
     [DEADLINE]: number;
     /** Called once when the deadline passes; the entry is no longer scheduled then. */
     [FIRE](): void;
-    /** Position in the scheduler's slot or heap; -1 when not scheduled. Managed by the scheduler. */
-    [INDEX]: number;
-    /** Insertion order, for stable ordering of equal deadlines. Managed by the scheduler. */
-    [SEQ]: number;
-    /** The slot or heap holding it (`null` when not scheduled). Managed by the scheduler. */
-    [BUCKET]: Bucket | null;
+    /** Where the scheduler holds it; -1 when not scheduled. Managed by the scheduler. */
+    [PLACE]: number;
 }
 
 /**
@@ -48,5 +39,5 @@ export interface ScheduledEntry {
  * scheduler.add(entryAt(now() + 5, () => print('5 s later')));
  */
 export function entryAt(deadline: number, fire: () => void): ScheduledEntry {
-    return { [DEADLINE]: deadline, [INDEX]: -1, [SEQ]: 0, [BUCKET]: null, [FIRE]: fire };
+    return { [DEADLINE]: deadline, [PLACE]: -1, [FIRE]: fire };
 }

@@ -41,7 +41,7 @@ import { isClockInjected, msUntil, now, onClockMoved, preciseNow, systemNow } fr
 import { canDrainPromiseJobs, drainPromiseJobs } from './jobs.js';
 import { Source } from './source.js';
 import { addIdle, addTimeout, addTimeoutSeconds, reportException } from './sources.js';
-import { DEADLINE, entryAt, INDEX, SEQ, type ScheduledEntry } from './entry.js';
+import { DEADLINE, entryAt, PLACE, type ScheduledEntry } from './entry.js';
 import { TimerWheel } from './timer-wheel.js';
 
 export { entryAt, type ScheduledEntry };
@@ -130,15 +130,15 @@ export class Scheduler {
 
     /** Schedules `entry` at its deadline. An entry is scheduled at most once. */
     add(entry: ScheduledEntry): void {
-        if (entry[INDEX] >= 0)
+        if (entry[PLACE] >= 0)
             throw new Error('kaa scheduler: entry is already scheduled');
-        entry[SEQ] = this.#seq++;
+        const seq = this.#seq++;
         const deadline = entry[DEADLINE];
         if (this.#dispatchingId && deadline <= this.#roundTime) {
-            this.#wheel.addReady(entry);
+            this.#wheel.addReady(entry, seq);
             return;
         }
-        this.#wheel.add(entry);
+        this.#wheel.add(entry, seq);
         if (deadline < this.#aimedAt && !this.#dispatchingId)
             this.#aim(deadline);
     }

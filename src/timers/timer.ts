@@ -20,9 +20,8 @@ import { now } from '../notifier/clock.js';
 import { MAX_SECONDS, checkOptionsObject, checkSeconds as checkSecondsRange } from '../notifier/check.js';
 import { creationStack, printCreationStack } from '../notifier/debug.js';
 import { describeValue } from '../notifier/errors.js';
-import { BUCKET, DEADLINE, FIRE, INDEX, SEQ, type ScheduledEntry } from '../notifier/entry.js';
+import { DEADLINE, FIRE, PLACE, type ScheduledEntry } from '../notifier/entry.js';
 import { coarseScheduler, scheduler, type Scheduler } from '../notifier/scheduler.js';
-import type { Bucket } from '../notifier/timer-wheel.js';
 
 /** A timer callback: gets the arguments bound at construction; returns `false` to stop. */
 export type TimerCallback<Args extends unknown[] = unknown[]> = (...args: Args) => unknown;
@@ -102,7 +101,7 @@ export const ONE_SHOT: unique symbol = Symbol('kaa.oneShot');
  * happened in between).
  */
 function restartedOrStopped(timer: Timer<unknown[]>): boolean {
-    return timer[INDEX] >= 0 || timer[INTERVAL] === null;
+    return timer[PLACE] >= 0 || timer[INTERVAL] === null;
 }
 
 /**
@@ -136,15 +135,14 @@ export class Timer<Args extends unknown[] = unknown[]> implements ScheduledEntry
     // are symbol-keyed (see notifier/entry.ts), declared only (no class
     // fields emitted: SpiderMonkey 102 defines those slower, and a burst
     // makes 100k timers) and assigned in the constructor in one order, so
-    // every timer of a class has one shape.
+    // every timer of a class has one shape. A plain timer has 4 own fields
+    // (deadline, place, interval, callback): SpiderMonkey 102 makes `this`
+    // with 4 inline slots, and a 5th field adds a slots buffer (twice the
+    // bytes per timer, and a burst's minor GCs copy every byte).
     /** @internal */
     declare [DEADLINE]: number;
     /** @internal */
-    declare [INDEX]: number;
-    /** @internal */
-    declare [SEQ]: number;
-    /** @internal */
-    declare [BUCKET]: Bucket | null;
+    declare [PLACE]: number;
     /** The running interval, `null` while stopped. @internal */
     declare [INTERVAL]: number | null;
     /** @internal */
@@ -162,7 +160,7 @@ export class Timer<Args extends unknown[] = unknown[]> implements ScheduledEntry
 
     static {
         // Defaults every timer shares; a timer gets its own value only when
-        // it differs (fewer fields per timer: a burst allocates less).
+        // it differs (see above).
         const shared: Pick<Timer, typeof SCHEDULER | typeof WEAK | typeof ARGS | typeof CREATED_AT | typeof ONE_SHOT> = this.prototype;
         Object.assign(shared, { [SCHEDULER]: scheduler, [WEAK]: null, [ARGS]: null, [CREATED_AT]: null, [ONE_SHOT]: false });
     }
@@ -176,9 +174,7 @@ export class Timer<Args extends unknown[] = unknown[]> implements ScheduledEntry
     constructor(callback: TimerCallback<Args>, ...args: Args) {
         requireFunction('callback', callback);
         this[DEADLINE] = 0;
-        this[INDEX] = -1;
-        this[SEQ] = 0;
-        this[BUCKET] = null;
+        this[PLACE] = -1;
         this[INTERVAL] = null;
         this[FN] = callback as (...a: unknown[]) => unknown;
         if (args.length !== 0)
@@ -211,7 +207,7 @@ export class Timer<Args extends unknown[] = unknown[]> implements ScheduledEntry
         if (typeof interval !== 'number' || !(interval >= 0 && interval <= MAX_SECONDS))
             checkSeconds('interval', interval); // throws, naming what it got
         const target = options === undefined ? scheduler : schedulerFor(interval, options);
-        if (this[INDEX] >= 0)
+        if (this[PLACE] >= 0)
             this[SCHEDULER].remove(this); // a restart (a new timer is not scheduled)
         if (this[WEAK] !== null && !this[WEAK].alive) {
             this.stop();

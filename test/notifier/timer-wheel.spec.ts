@@ -1,11 +1,12 @@
 // The timer wheel: plain data (no GLib source), so its bookkeeping is checked directly.
 import { SLOTS, TimerWheel } from '../../src/notifier/timer-wheel.js';
-import { SEQ, entryAt, type ScheduledEntry } from '../../src/notifier/entry.js';
+import { entryAt, type ScheduledEntry } from '../../src/notifier/entry.js';
 
 let seq = 0;
-function entry(deadline: number, fire: () => void = () => undefined): ScheduledEntry {
+/** Adds an entry due at `deadline` to `wheel`, started next. */
+function add(wheel: TimerWheel, deadline: number, fire: () => void = () => undefined): ScheduledEntry {
     const made = entryAt(deadline, fire);
-    made[SEQ] = seq++;
+    wheel.add(made, seq++);
     return made;
 }
 
@@ -16,7 +17,7 @@ function recording(due: number): { wheel: TimerWheel; seen: number[] } {
     const wheel = new TimerWheel(() => 10);
     wheel.rebase(10);
     const seen: number[] = [];
-    wheel.add(entry(due, () => seen.push(wheel.earliest())));
+    add(wheel, due, () => seen.push(wheel.earliest()));
     return { wheel, seen };
 }
 const rethrow = (error: unknown) => {
@@ -26,7 +27,7 @@ const rethrow = (error: unknown) => {
 describe('TimerWheel', () => {
     it('reports the earliest deadline from inside the walk of a slot whose last entry fires', () => {
         const { wheel, seen } = recording(10.0005);
-        wheel.add(entry(10.2));
+        add(wheel, 10.2);
         const k = wheel.firstDue(10.001);
         expect(k).toBeGreaterThanOrEqual(0);
         wheel.fireSlot(k, 10.001, seq, never, rethrow);
@@ -37,14 +38,14 @@ describe('TimerWheel', () => {
     it('reports a far deadline (in the heap) from inside the walk of the only wheel slot', () => {
         const { wheel, seen } = recording(10.0005);
         const far = 10 + (SLOTS * 4) / 1000;
-        wheel.add(entry(far));
+        add(wheel, far);
         wheel.fireSlot(wheel.firstDue(10.001), 10.001, seq, never, rethrow);
         expect(seen).toEqual([far]);
     });
 
     it('reports an entry the walked slot keeps (not yet due) as the earliest', () => {
         const { wheel, seen } = recording(10.0001);
-        wheel.add(entry(10.0009));
+        add(wheel, 10.0009);
         wheel.fireSlot(wheel.firstDue(10.0005), 10.0005, seq, never, rethrow);
         expect(seen).toEqual([10.0009]);
         expect(wheel.size).toBe(1);
@@ -55,5 +56,60 @@ describe('TimerWheel', () => {
         wheel.fireSlot(wheel.firstDue(10.001), 10.001, seq, never, rethrow);
         expect(seen).toEqual([Infinity]);
         expect(wheel.size).toBe(0);
+    });
+});
+
+describe('TimerWheel with many near and far entries', () => {
+    interface Made {
+        deadline: number;
+        entry: ScheduledEntry;
+        removed: boolean;
+        firedAt: number[];
+    }
+
+    it('fires each entry not removed once, never early, equal deadlines in start order', () => {
+        let state = 12345;
+        const random = () => {
+            state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+            return state / 4294967296;
+        };
+        let t = 10;
+        const wheel = new TimerWheel(() => t);
+        wheel.rebase(t);
+        // 300 distinct deadlines over 3 s (most beyond the wheel's window, in
+        // its heap), so many entries share one.
+        const made: Made[] = [];
+        const fired: number[] = [];
+        for (let i = 0; i < 3000; i++) {
+            const deadline = 10 + Math.floor(random() * 300) / 100;
+            const firedAt: number[] = [];
+            const entry = add(wheel, deadline, () => {
+                firedAt.push(t);
+                fired.push(i);
+            });
+            made.push({ deadline, entry, removed: false, firedAt });
+        }
+        for (const record of made) {
+            if (random() < 0.25)
+                record.removed = wheel.remove(record.entry);
+        }
+        expect(made.filter(r => r.removed).length).toBeGreaterThan(500);
+        expect(wheel.size).toBe(made.filter(r => !r.removed).length);
+        while (wheel.size > 0 && t < 14) {
+            t += 0.0007;
+            for (let k = wheel.firstDue(t); k >= 0; k = wheel.nextDue(k, t))
+                wheel.fireSlot(k, t, Infinity, never, rethrow);
+        }
+        expect(wheel.size).toBe(0);
+        for (const record of made) {
+            expect(record.firedAt.length).toBe(record.removed ? 0 : 1);
+            if (record.firedAt.length)
+                expect(record.firedAt[0]).toBeGreaterThanOrEqual(record.deadline);
+        }
+        const byDeadline = new Map<number, number[]>();
+        for (const i of fired)
+            byDeadline.set(made[i].deadline, [...byDeadline.get(made[i].deadline) ?? [], i]);
+        for (const group of byDeadline.values())
+            expect(group).toEqual([...group].sort((a, b) => a - b));
     });
 });

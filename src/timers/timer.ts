@@ -104,11 +104,7 @@ function restartedOrStopped(timer: Timer<unknown[]>): boolean {
     return timer[PLACE] >= 0 || timer[INTERVAL] === null;
 }
 
-/**
- * Calls `timer`'s callback; a throwing callback leaves its timer stopped.
- * (A function, not a `#private` method: SpiderMonkey 102 marks every
- * instance of a class with private methods as it is made.)
- */
+/** Calls `timer`'s callback; a throwing callback leaves its timer stopped. */
 function callTimer(timer: Timer<unknown[]>): unknown {
     const fn = timer[FN];
     const args = timer[ARGS];

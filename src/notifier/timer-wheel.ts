@@ -150,7 +150,22 @@ export class TimerWheel {
                 return;
             }
         }
-        this.#append(entry, seq, k < this.#cursor ? this.#cursor : k);
+        this.#append(entry, seq, k < this.#cursor ? this.#reach(k) : k);
+    }
+
+    /**
+     * The slot for an entry due before the window starts (a ready entry
+     * flushed after the window moved on, a deadline already past): the
+     * window moves back to it if the ring positions it takes back are
+     * empty, so it fires before the later deadlines of the first slot;
+     * else (a rare overlap with the window's far end) the first slot.
+     */
+    #reach(k: number): number {
+        const back = Math.max(k, this.#cursor - SLOTS + 1);
+        if (this.#find(back, this.#cursor - 1) >= 0)
+            return this.#cursor;
+        this.#cursor = back;
+        return back;
     }
 
     /** Removes `entry`; false if the wheel did not hold it. */

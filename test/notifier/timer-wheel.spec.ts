@@ -59,6 +59,45 @@ describe('TimerWheel', () => {
     });
 });
 
+describe('TimerWheel entries due before its window', () => {
+    /** Fires everything due at `t` (seconds). */
+    function fireDue(wheel: TimerWheel, t: number): void {
+        for (let k = wheel.firstDue(t); k >= 0; k = wheel.nextDue(k, t))
+            wheel.fireSlot(k, t, Infinity, never, rethrow);
+    }
+
+    it('fires an entry added with a deadline before the window before a later deadline in its first slot', () => {
+        // The window moves on to the first slot with entries (10.006 s); an
+        // entry due at 10.001 s added then (a ready entry flushed after a
+        // long callback) must still fire before the one due at 10.0065 s.
+        const wheel = new TimerWheel(() => 10);
+        wheel.rebase(10);
+        const order: string[] = [];
+        add(wheel, 10.0065, () => order.push('10.0065'));
+        expect(wheel.firstDue(10.0064)).toBe(10006); // the window starts there now
+        add(wheel, 10.0015, () => order.push('10.0015'));
+        add(wheel, 10.0012, () => order.push('10.0012'));
+        expect(wheel.earliest()).toBe(10.0012);
+        fireDue(wheel, 10.008);
+        expect(order).toEqual(['10.0015', '10.0012', '10.0065']);
+        expect(wheel.size).toBe(0);
+    });
+
+    it('puts it in the first slot when the slots it would take back hold the far end of the window', () => {
+        const wheel = new TimerWheel(() => 10);
+        wheel.rebase(10);
+        const order: string[] = [];
+        add(wheel, 10.0065, () => order.push('10.0065'));
+        expect(wheel.firstDue(10.0064)).toBe(10006);
+        // 11.0275 s is in the window (10.006 s + 1.024 s), in the ring position 10.003 s had.
+        add(wheel, 11.0275, () => order.push('far end'));
+        add(wheel, 10.0015, () => order.push('10.0015'));
+        fireDue(wheel, 10.008);
+        expect(order).toEqual(['10.0065', '10.0015']);
+        expect(wheel.size).toBe(1);
+    });
+});
+
 describe('TimerWheel with many near and far entries', () => {
     interface Made {
         deadline: number;

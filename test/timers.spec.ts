@@ -178,6 +178,22 @@ describe('Timer', () => {
         expect(intervals).toEqual([0.02, 0.005, 0.005]);
     });
 
+    it('keeps a restart its callback made after stopping it, even when the callback then returns false', () => {
+        const intervals: (number | null)[] = [];
+        const timer = new Timer(() => {
+            intervals.push(timer.interval);
+            if (intervals.length === 1) {
+                timer.stop();
+                timer.start(0.005);
+                return false; // the restart, not this value, decides
+            }
+            return intervals.length < 3;
+        });
+        timer.start(0.02);
+        main.loop(() => timer.active, 5);
+        expect(intervals).toEqual([0.02, 0.005, 0.005]);
+    });
+
     it('is active, with its interval, while its callback runs', () => {
         const state: [boolean, number | null][] = [];
         const timer = new Timer(() => {
@@ -216,6 +232,26 @@ describe('Timer', () => {
             const timer = new Timer(() => false);
             timer.start(0.01, { now: true });
             expect(timer.active).toBeFalse();
+            expect(main.statistics().timers).toBe(0);
+        });
+
+        it('keeps a restart or a stop that first call made', () => {
+            const intervals: (number | null)[] = [];
+            const restarted = new Timer(() => {
+                intervals.push(restarted.interval);
+                if (intervals.length === 1)
+                    restarted.start(0.005);
+                return intervals.length < 3;
+            });
+            restarted.start(0.02, { now: true });
+            expect(restarted.interval).toBe(0.005);
+            main.loop(() => restarted.active, 5);
+            expect(intervals).toEqual([0.02, 0.005, 0.005]);
+            const stopped = new OneShotTimer(() => {
+                stopped.stop();
+            });
+            stopped.start(0.01, { now: true });
+            expect(stopped.active).toBeFalse();
             expect(main.statistics().timers).toBe(0);
         });
 

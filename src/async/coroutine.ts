@@ -30,6 +30,7 @@
 import { checkOptionsObject } from '../notifier/check.js';
 import { SystemExit, describeValue, type InProgressAborted } from '../notifier/errors.js';
 import { logException } from '../notifier/log.js';
+import { FIRE } from '../notifier/entry.js';
 import { scheduler, type ScheduledEntry } from '../notifier/scheduler.js';
 import { inprogress } from './adapt.js';
 import { InProgress } from './inprogress.js';
@@ -122,7 +123,7 @@ export class CoroutineInProgress<T = unknown> extends InProgress<T> {
         this.#interval = seconds;
         const entry = this.#entry;
         if (entry !== null && scheduler.remove(entry))
-            this.#schedule(entry.fire);
+            this.#schedule(entry[FIRE]);
     }
 
     #start(call: () => unknown): void {

@@ -41,34 +41,10 @@ import { isClockInjected, msUntil, now, onClockMoved, preciseNow, systemNow } fr
 import { canDrainPromiseJobs, drainPromiseJobs } from './jobs.js';
 import { Source } from './source.js';
 import { addIdle, addTimeout, addTimeoutSeconds, reportException } from './sources.js';
-import { TimerWheel, type Bucket } from './timer-wheel.js';
+import { DEADLINE, entryAt, PLACE, type ScheduledEntry } from './entry.js';
+import { TimerWheel } from './timer-wheel.js';
 
-/** What the scheduler holds: a deadline (monotonic seconds) and what to do then. */
-export interface ScheduledEntry {
-    /** When to fire, in seconds on the monotonic clock (see `clock.now()`). */
-    deadline: number;
-    /** Called once when the deadline passes; the entry is no longer scheduled then. */
-    fire(): void;
-    /** Position in the scheduler's slot or heap; -1 when not scheduled. Managed by the scheduler. */
-    heapIndex: number;
-    /** Insertion order, for stable ordering of equal deadlines. Managed by the scheduler. */
-    seq: number;
-    /** The slot or heap holding it. Managed by the scheduler. */
-    bucket?: Bucket | null;
-}
-
-/**
- * A new, unscheduled entry: `fire` runs once `deadline` has passed, after
- * the entry is added to a scheduler. The one way entries are made.
- * @param deadline - monotonic seconds (`clock.now()`).
- * @param fire - what to do then.
- * @returns the entry.
- * @example
- * scheduler.add(entryAt(now() + 5, () => print('5 s later')));
- */
-export function entryAt(deadline: number, fire: () => void): ScheduledEntry {
-    return { deadline, heapIndex: -1, seq: 0, fire };
-}
+export { entryAt, type ScheduledEntry };
 
 /**
  * {@link entryAt} `seconds` from now.
@@ -152,18 +128,19 @@ export class Scheduler {
         return this.#wheel.earliest();
     }
 
-    /** Schedules `entry` at `entry.deadline`. An entry is scheduled at most once. */
+    /** Schedules `entry` at its deadline. An entry is scheduled at most once. */
     add(entry: ScheduledEntry): void {
-        if (entry.heapIndex >= 0)
+        if (entry[PLACE] >= 0)
             throw new Error('kaa scheduler: entry is already scheduled');
-        entry.seq = this.#seq++;
-        if (this.#dispatchingId && entry.deadline <= this.#roundTime) {
-            this.#wheel.addReady(entry);
+        const seq = this.#seq++;
+        const deadline = entry[DEADLINE];
+        if (this.#dispatchingId && deadline <= this.#roundTime) {
+            this.#wheel.addReady(entry, seq);
             return;
         }
-        this.#wheel.add(entry);
-        if (entry.deadline < this.#aimedAt && !this.#dispatchingId)
-            this.#aim(entry.deadline);
+        this.#wheel.add(entry, seq);
+        if (deadline < this.#aimedAt && !this.#dispatchingId)
+            this.#aim(deadline);
     }
 
     /** Unschedules `entry`; returns false if it was not scheduled. */

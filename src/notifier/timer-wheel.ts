@@ -24,31 +24,23 @@
  * and the walk of a slot that a callback changes stays valid; holes go when
  * the slot empties or is compacted. The wheel is plain data: the scheduler
  * (scheduler.ts) owns the GLib source, the clock and the time slices.
+ * An entry's place and start order are kept as bucket.ts describes.
  */
-import type { ScheduledEntry } from './scheduler.js';
+import { Bucket, CODES, heapPush, heapRemove, push, setAt } from './bucket.js';
+import { DEADLINE, FIRE, PLACE, type ScheduledEntry } from './entry.js';
 
 /** The wheel's window, in 1 ms slots (a power of 2): deadlines farther out wait in a heap. */
 export const SLOTS = 1024;
 const MASK = SLOTS - 1;
-
-/** One millisecond of the wheel, or (`pos === -1`) the heap of far deadlines. */
-export class Bucket {
-    items: (ScheduledEntry | null)[] = [];
-    /** Entries before `head` are holes. */
-    head = 0;
-    live = 0;
-    constructor(readonly pos: number) {}
-}
-
-const before = (a: ScheduledEntry, b: ScheduledEntry) =>
-    a.deadline < b.deadline || (a.deadline === b.deadline && a.seq < b.seq);
-
+/** The codes of the far heap's and the ready queue's buckets; a slot's code is its position (0 … SLOTS - 1). */
+const FAR = SLOTS;
+const READY = SLOTS + 1;
 const slotOf = (deadline: number) => Math.floor(deadline * 1000);
 
 /** Runs a walk's `n`th firing (exceptions to `onError`); true when `cut()`, asked every 32 firings, ends the slice. */
 function fireEntry(entry: ScheduledEntry, n: number, cut: () => boolean, onError: (error: unknown) => void): boolean {
     try {
-        entry.fire();
+        entry[FIRE]();
     } catch (error) {
         onError(error);
     }
@@ -61,8 +53,8 @@ export class TimerWheel {
     readonly #slots: (Bucket | undefined)[] = new Array<Bucket | undefined>(SLOTS);
     /** One bit per slot with live entries. */
     readonly #bits = new Int32Array(SLOTS >> 5);
-    readonly #far = new Bucket(-1);
-    readonly #ready = new Bucket(-2);
+    readonly #far = new Bucket(FAR);
+    readonly #ready = new Bucket(READY);
     /** The first slot (absolute ms) that may hold entries; far entries are all at cursor + SLOTS or later. */
     #cursor = 0;
     #wheelSize = 0;
@@ -92,17 +84,15 @@ export class TimerWheel {
 
     /**
      * Adds an entry already due (its deadline at most the time of the round
-     * being fired) to the ready queue, which the next round fires first.
+     * being fired), started `seq`th, to the ready queue, which the next round
+     * fires first.
      */
-    addReady(entry: ScheduledEntry): void {
-        const ready = this.#ready;
-        entry.bucket = ready;
-        entry.heapIndex = ready.items.length;
-        ready.items.push(entry);
-        ready.live++;
+    addReady(entry: ScheduledEntry, seq: number): void {
+        push(this.#ready, entry, seq);
+        this.#ready.live++;
     }
 
-    /** Fires the ready queue's entries with `seq` below `limit`; returns true when `cut()` stopped it. */
+    /** Fires the ready queue's entries started before `limit`; returns true when `cut()` stopped it. */
     fireReady(limit: number, cut: () => boolean, onError: (error: unknown) => void): boolean {
         const ready = this.#ready;
         if (ready.live === 0)
@@ -115,12 +105,11 @@ export class TimerWheel {
             const entry = items[i];
             if (entry === null)
                 continue;
-            if (entry.seq >= limit)
+            if (ready.seqs[i] >= limit)
                 break; // the rest came later still
             items[i] = null;
             ready.head = i + 1;
-            entry.bucket = null;
-            entry.heapIndex = -1;
+            entry[PLACE] = -1;
             ready.live--;
             if (fireEntry(entry, ++fired, cut, onError)) {
                 stopped = true;
@@ -128,11 +117,8 @@ export class TimerWheel {
             }
         }
         this.#walking--;
-        if (ready.live === 0 && this.#walking === 0) {
-            if (items.length > 64)
-                ready.items = [];
-            ready.head = ready.items.length;
-        }
+        if (ready.live === 0 && this.#walking === 0)
+            this.#reset(ready);
         return stopped;
     }
 
@@ -148,47 +134,60 @@ export class TimerWheel {
                 continue;
             items[i] = null;
             ready.live--;
-            this.add(entry);
+            this.add(entry, ready.seqs[i]);
         }
         ready.head = items.length;
     }
 
-    /** Adds `entry` (its `seq` already set). */
-    add(entry: ScheduledEntry): void {
-        const k = slotOf(entry.deadline);
+    /** Adds `entry`, started `seq`th. */
+    add(entry: ScheduledEntry, seq: number): void {
+        const k = slotOf(entry[DEADLINE]);
         if (k >= this.#cursor + SLOTS) {
             // The window may lag the clock (it moves when the scheduler fires).
             this.firstDue(this.#now());
             if (k >= this.#cursor + SLOTS) {
-                this.#heapPush(entry);
+                heapPush(this.#far, entry, seq);
                 return;
             }
         }
-        this.#append(entry, k < this.#cursor ? this.#cursor : k);
+        this.#append(entry, seq, k < this.#cursor ? this.#reach(k) : k);
+    }
+
+    /**
+     * The slot for an entry due before the window starts (a ready entry
+     * flushed after the window moved on, a deadline already past): the
+     * window moves back to it if the ring positions it takes back are
+     * empty, so it fires before the later deadlines of the first slot;
+     * else (a rare overlap with the window's far end) the first slot.
+     */
+    #reach(k: number): number {
+        const back = Math.max(k, this.#cursor - SLOTS + 1);
+        if (this.#find(back, this.#cursor - 1) >= 0)
+            return this.#cursor;
+        this.#cursor = back;
+        return back;
     }
 
     /** Removes `entry`; false if the wheel did not hold it. */
     remove(entry: ScheduledEntry): boolean {
-        const bucket = entry.bucket;
-        if (!bucket || entry.heapIndex < 0)
+        const place = entry[PLACE];
+        if (place < 0)
             return false;
-        if (bucket === this.#far) {
-            this.#heapRemove(entry);
+        const code = place % CODES;
+        const i = (place - code) / CODES;
+        entry[PLACE] = -1;
+        if (code === FAR) {
+            heapRemove(this.#far, i);
             return true;
         }
-        if (bucket === this.#ready) {
-            bucket.items[entry.heapIndex] = null;
-            entry.bucket = null;
-            entry.heapIndex = -1;
-            bucket.live--;
-            return true;
+        const bucket = code === READY ? this.#ready : this.#slots[code] as Bucket;
+        bucket.items[i] = null;
+        bucket.live--;
+        if (code !== READY) {
+            this.#wheelSize--;
+            if (bucket.live === 0)
+                this.#emptied(bucket);
         }
-        bucket.items[entry.heapIndex] = null;
-        entry.bucket = null;
-        entry.heapIndex = -1;
-        this.#wheelSize--;
-        if (--bucket.live === 0)
-            this.#emptied(bucket);
         return true;
     }
 
@@ -197,14 +196,14 @@ export class TimerWheel {
         if (this.#ready.live > 0)
             return -Infinity;
         if (this.#wheelSize === 0)
-            return this.#far.items.length ? (this.#far.items[0] as ScheduledEntry).deadline : Infinity;
+            return this.#far.items.length ? (this.#far.items[0] as ScheduledEntry)[DEADLINE] : Infinity;
         const bucket = this.#slots[this.#find(this.#cursor, this.#cursor + SLOTS - 1) & MASK] as Bucket; // its bit is set: it exists
         let min = Infinity;
         const items = bucket.items;
         for (let i = bucket.head; i < items.length; i++) {
             const entry = items[i];
-            if (entry !== null && entry.deadline < min)
-                min = entry.deadline;
+            if (entry !== null && entry[DEADLINE] < min)
+                min = entry[DEADLINE];
         }
         return min;
     }
@@ -237,28 +236,28 @@ export class TimerWheel {
 
     /**
      * Fires, in start order, the entries of slot `k` whose deadline is at
-     * most `t` and whose `seq` is below `limit`; the others stay. Stops early
-     * (returns true) once `cut()` says the time slice is over (asked every 32
-     * firings). An entry is out of the wheel when its `fire()` runs.
+     * most `t` and that were started before `limit`; the others stay. Stops
+     * early (returns true) once `cut()` says the time slice is over (asked
+     * every 32 firings). An entry is out of the wheel when its `fire()` runs.
      */
     fireSlot(k: number, t: number, limit: number, cut: () => boolean, onError: (error: unknown) => void): boolean {
         const bucket = this.#slots[k & MASK] as Bucket; // a due slot's bit is set: it exists
         const items = bucket.items;
+        const seqs = bucket.seqs;
         let fired = 0;
         let stopped = false;
         this.#walking++;
         try {
             for (let i = bucket.head; i < items.length; i++) {
                 const entry = items[i];
-                if (entry === null || entry.deadline > t || entry.seq >= limit)
+                if (entry === null || entry[DEADLINE] > t || seqs[i] >= limit)
                     continue;
                 items[i] = null;
-                entry.bucket = null;
-                entry.heapIndex = -1;
+                entry[PLACE] = -1;
                 this.#wheelSize--;
                 // Emptied: off the bit map at once, so earliest() from a callback sees past it.
                 if (--bucket.live === 0)
-                    this.#bits[bucket.pos >> 5] &= ~(1 << (bucket.pos & 31));
+                    this.#bits[bucket.code >> 5] &= ~(1 << (bucket.code & 31));
                 if (fireEntry(entry, ++fired, cut, onError)) {
                     stopped = true;
                     break;
@@ -274,24 +273,28 @@ export class TimerWheel {
         return stopped;
     }
 
-    #append(entry: ScheduledEntry, k: number): void {
+    #append(entry: ScheduledEntry, seq: number, k: number): void {
         const bucket = this.#slots[k & MASK] ??= new Bucket(k & MASK);
-        entry.bucket = bucket;
-        entry.heapIndex = bucket.items.length;
-        bucket.items.push(entry);
+        push(bucket, entry, seq);
         this.#wheelSize++;
         if (bucket.live++ === 0)
-            this.#bits[bucket.pos >> 5] |= 1 << (bucket.pos & 31);
+            this.#bits[bucket.code >> 5] |= 1 << (bucket.code & 31);
     }
 
     #emptied(bucket: Bucket): void {
-        this.#bits[bucket.pos >> 5] &= ~(1 << (bucket.pos & 31));
+        this.#bits[bucket.code >> 5] &= ~(1 << (bucket.code & 31));
+        if (this.#walking === 0)
+            this.#reset(bucket);
+    }
+
+    /** Empties a bucket with no live entries (not while a walk is under way). */
+    #reset(bucket: Bucket): void {
         // Keep a short array (a zero-delay chain reuses one slot again and again).
-        if (this.#walking === 0) {
-            if (bucket.items.length > 64)
-                bucket.items = [];
-            bucket.head = bucket.items.length;
+        if (bucket.items.length > 64) {
+            bucket.items = [];
+            bucket.seqs = [];
         }
+        bucket.head = bucket.items.length;
     }
 
     /** Drops leading holes, and compacts a slot that is mostly holes (not while a walk is under way). */
@@ -301,15 +304,15 @@ export class TimerWheel {
             bucket.head++;
         if (this.#walking > 0 || items.length - bucket.head <= 2 * bucket.live + 16)
             return;
-        const kept: ScheduledEntry[] = [];
+        const seqs = bucket.seqs;
+        let n = 0;
         for (let i = bucket.head; i < items.length; i++) {
             const entry = items[i];
-            if (entry !== null) {
-                entry.heapIndex = kept.length;
-                kept.push(entry);
-            }
+            if (entry !== null)
+                setAt(bucket, n++, entry, seqs[i]);
         }
-        bucket.items = kept;
+        items.length = n;
+        seqs.length = n;
         bucket.head = 0;
     }
 
@@ -331,69 +334,13 @@ export class TimerWheel {
     /** Moves the window forward to `k` (only over empty slots) and takes in the far deadlines it now covers. */
     #moveCursor(k: number): void {
         this.#cursor = k;
-        const far = this.#far.items as ScheduledEntry[];
+        const far = this.#far;
         const end = k + SLOTS;
-        while (far.length && slotOf(far[0].deadline) < end) {
-            const entry = far[0];
-            this.#heapRemove(entry);
-            this.#append(entry, Math.max(slotOf(entry.deadline), k));
+        while (far.items.length && slotOf((far.items[0] as ScheduledEntry)[DEADLINE]) < end) {
+            const entry = far.items[0] as ScheduledEntry;
+            const seq = far.seqs[0];
+            heapRemove(this.#far, 0);
+            this.#append(entry, seq, Math.max(slotOf(entry[DEADLINE]), k));
         }
-    }
-
-    #heapPush(entry: ScheduledEntry): void {
-        const heap = this.#far.items as ScheduledEntry[];
-        entry.bucket = this.#far;
-        entry.heapIndex = heap.length;
-        heap.push(entry);
-        this.#up(entry.heapIndex);
-    }
-
-    #heapRemove(entry: ScheduledEntry): void {
-        const heap = this.#far.items as ScheduledEntry[];
-        const i = entry.heapIndex;
-        const last = heap.pop() as ScheduledEntry;
-        entry.bucket = null;
-        entry.heapIndex = -1;
-        if (last !== entry) {
-            heap[i] = last;
-            last.heapIndex = i;
-            this.#down(i);
-            this.#up(last.heapIndex);
-        }
-    }
-
-    #up(i: number): void {
-        const heap = this.#far.items as ScheduledEntry[];
-        const entry = heap[i];
-        while (i > 0) {
-            const p = (i - 1) >> 1;
-            if (!before(entry, heap[p]))
-                break;
-            heap[i] = heap[p];
-            heap[i].heapIndex = i;
-            i = p;
-        }
-        heap[i] = entry;
-        entry.heapIndex = i;
-    }
-
-    #down(i: number): void {
-        const heap = this.#far.items as ScheduledEntry[];
-        const n = heap.length;
-        const entry = heap[i];
-        for (;;) {
-            let c = 2 * i + 1;
-            if (c >= n)
-                break;
-            if (c + 1 < n && before(heap[c + 1], heap[c]))
-                c++;
-            if (!before(heap[c], entry))
-                break;
-            heap[i] = heap[c];
-            heap[i].heapIndex = i;
-            i = c;
-        }
-        heap[i] = entry;
-        entry.heapIndex = i;
     }
 }

@@ -28,6 +28,7 @@ import { isPlainObject } from '../notifier/check.js';
 import { now, wallNow } from '../notifier/clock.js';
 import { creationStack, printCreationStack } from '../notifier/debug.js';
 import { describeValue } from '../notifier/errors.js';
+import { DEADLINE } from '../notifier/entry.js';
 import { entryAt, scheduler, type ScheduledEntry } from '../notifier/scheduler.js';
 import type { TimerCallback } from './timer.js';
 
@@ -276,7 +277,7 @@ export class AtTimer<Args extends unknown[] = unknown[]> {
         const from = wall >= this.#lastFired - SETBACK_SLACK_MS ? Math.max(wall, this.#lastFired) : wall;
         this.#target = Math.min(nextMatch(from, schedule), pending > wall ? pending : Infinity);
         const wait = Math.min((this.#target - wall) / 1000, MAX_WAIT);
-        this.#entry.deadline = now() + Math.max(wait, 0);
+        this.#entry[DEADLINE] = now() + Math.max(wait, 0);
         scheduler.add(this.#entry);
     }
 

@@ -20,8 +20,8 @@ import { now } from '../notifier/clock.js';
 import { MAX_SECONDS, checkOptionsObject, checkSeconds as checkSecondsRange } from '../notifier/check.js';
 import { creationStack, printCreationStack } from '../notifier/debug.js';
 import { describeValue } from '../notifier/errors.js';
-import { coarseScheduler, scheduler, type ScheduledEntry, type Scheduler } from '../notifier/scheduler.js';
-import type { Bucket } from '../notifier/timer-wheel.js';
+import { DEADLINE, FIRE, PLACE, type ScheduledEntry } from '../notifier/entry.js';
+import { coarseScheduler, scheduler, type Scheduler } from '../notifier/scheduler.js';
 
 /** A timer callback: gets the arguments bound at construction; returns `false` to stop. */
 export type TimerCallback<Args extends unknown[] = unknown[]> = (...args: Args) => unknown;
@@ -79,103 +79,43 @@ function nextDeadline(previous: number, interval: number): number {
     return interval > 0 ? next + Math.ceil((t - next) / interval) * interval : t;
 }
 
+/** The timer's own fields (symbol keys, like its entry's: see notifier/entry.ts). @internal */
+export const INTERVAL: unique symbol = Symbol('kaa.interval');
+/** @internal */
+export const SCHEDULER: unique symbol = Symbol('kaa.scheduler');
+/** @internal */
+export const WEAK: unique symbol = Symbol('kaa.weak');
+/** @internal */
+export const FN: unique symbol = Symbol('kaa.fn');
+/** @internal */
+export const ARGS: unique symbol = Symbol('kaa.args');
+/** @internal */
+export const CREATED_AT: unique symbol = Symbol('kaa.createdAt');
+/** Set on the prototype of the one-shot classes (inherited by subclasses), read when the timer fires. @internal */
+export const ONE_SHOT: unique symbol = Symbol('kaa.oneShot');
+
 /**
- * One timer's state, which is also its scheduler entry. Module-internal: a
- * user reaches it only through the timer's `#state`. Kept in one object with
- * plain fields because SpiderMonkey 102 initializes `#private` fields several
- * times slower than plain ones, and timers are made by the hundred thousand.
+ * Whether the callback that just ran restarted or stopped `timer` (it is
+ * active but out of the scheduler while its callback runs, so a start()
+ * leaves it scheduled and a stop() leaves it inactive, whatever else
+ * happened in between).
  */
-class TimerState implements ScheduledEntry {
-    // Declared only (no class fields emitted) and assigned in the constructor:
-    // SpiderMonkey 102 defines class fields slower, and a burst makes 100k.
-    declare deadline: number;
-    declare heapIndex: number;
-    declare seq: number;
-    declare bucket: Bucket | null;
-    /** The running interval, `null` while stopped. */
-    declare interval: number | null;
-    declare scheduler: Scheduler;
-    /** Bumped by every start and stop: a callback can tell whether it restarted or stopped its timer. */
-    declare generation: number;
-    declare oneShot: boolean;
-    declare weak: WeakCallable | null;
-    declare readonly fn: (...args: unknown[]) => unknown;
-    /** The bound arguments, `null` when there are none (then `fn` is called directly). */
-    declare readonly args: unknown[] | null;
-    /** Where the timer was made, in debug mode (else `null`). */
-    declare readonly createdAt: string | null;
-
-    constructor(fn: (...args: unknown[]) => unknown, args: unknown[], oneShot: boolean, createdAt: string | null) {
-        this.deadline = 0;
-        this.heapIndex = -1;
-        this.seq = 0;
-        this.bucket = null;
-        this.interval = null;
-        this.scheduler = scheduler;
-        this.generation = 0;
-        this.oneShot = oneShot;
-        this.weak = null;
-        this.fn = fn;
-        this.args = args.length === 0 ? null : args;
-        this.createdAt = createdAt;
-    }
-
-    stop(): void {
-        this.scheduler.remove(this);
-        this.interval = null;
-        this.generation++;
-    }
-
-    /** Calls the callback; a throwing callback leaves its timer stopped. */
-    call(): unknown {
-        const fn = this.fn;
-        const args = this.args;
-        try {
-            return args === null ? fn() : fn(...args);
-        } catch (error) {
-            this.stop();
-            printCreationStack('the timer whose callback threw', this.createdAt);
-            throw error;
-        }
-    }
-
-    /** Called by the scheduler (the entry is already out of the heap). */
-    fire(): void {
-        if (this.weak !== null && !this.weak.alive) {
-            this.stop();
-            return;
-        }
-        if (this.oneShot) {
-            this.interval = null;
-            this.generation++;
-            this.call();
-            return;
-        }
-        const generation = this.generation;
-        const result = this.call();
-        if (generation !== this.generation)
-            return;
-        if (result === false) {
-            this.stop();
-            return;
-        }
-        this.deadline = nextDeadline(this.deadline, this.interval as number);
-        this.scheduler.add(this);
-    }
+function restartedOrStopped(timer: Timer<unknown[]>): boolean {
+    return timer[PLACE] >= 0 || timer[INTERVAL] === null;
 }
 
-let stateOf: <A extends unknown[]>(timer: Timer<A>) => TimerState;
-
-/**
- * Marks a one-shot class (a static, inherited by subclasses): the Timer
- * constructor reads it from `new.target`, so a one-shot class needs no
- * constructor of its own (re-spreading the bound arguments through a
- * subclass constructor was the costliest part of making a timer).
- */
-const ONE_SHOT = Symbol('kaa.oneShot');
-
-/** Whether `cls` (a `new.target`) makes one-shot timers. */
-const isOneShotClass = (cls: unknown): boolean => (cls as { [ONE_SHOT]?: boolean })[ONE_SHOT] === true;
+/** Calls `timer`'s callback; a throwing callback leaves its timer stopped. */
+function callTimer(timer: Timer<unknown[]>): unknown {
+    const fn = timer[FN];
+    const args = timer[ARGS];
+    try {
+        return args === null ? fn() : fn(...args);
+    } catch (error) {
+        timer.stop();
+        printCreationStack('the timer whose callback threw', timer[CREATED_AT]);
+        throw error;
+    }
+}
 
 /**
  * A periodic timer: once started, calls `callback(...args)` every `interval`
@@ -186,11 +126,39 @@ const isOneShotClass = (cls: unknown): boolean => (cls as { [ONE_SHOT]?: boolean
  * tick.start(2);              // restarted: now every 2 s
  * tick.stop();
  */
-export class Timer<Args extends unknown[] = unknown[]> {
-    readonly #state: TimerState;
+export class Timer<Args extends unknown[] = unknown[]> implements ScheduledEntry {
+    // A timer is its own scheduler entry: one object per timer. Its fields
+    // are symbol-keyed (see notifier/entry.ts), declared only (no class
+    // fields emitted: SpiderMonkey 102 defines those slower, and a burst
+    // makes 100k timers) and assigned in the constructor in one order, so
+    // every timer of a class has one shape. A plain timer has 4 own fields
+    // (deadline, place, interval, callback): SpiderMonkey 102 makes `this`
+    // with 4 inline slots, and a 5th field adds a slots buffer (twice the
+    // bytes per timer, and a burst's minor GCs copy every byte).
+    /** @internal */
+    declare [DEADLINE]: number;
+    /** @internal */
+    declare [PLACE]: number;
+    /** The running interval, `null` while stopped. @internal */
+    declare [INTERVAL]: number | null;
+    /** @internal */
+    declare [SCHEDULER]: Scheduler;
+    /** @internal */
+    declare [WEAK]: WeakCallable | null;
+    /** @internal */
+    declare readonly [FN]: (...args: unknown[]) => unknown;
+    /** The bound arguments, `null` when there are none (then the callback is called directly). @internal */
+    declare readonly [ARGS]: unknown[] | null;
+    /** Where the timer was made, in debug mode (else `null`). @internal */
+    declare readonly [CREATED_AT]: string | null;
+    /** @internal */
+    declare readonly [ONE_SHOT]: boolean;
 
     static {
-        stateOf = timer => timer.#state;
+        // Defaults every timer shares; a timer gets its own value only when
+        // it differs (see above).
+        const shared: Pick<Timer, typeof SCHEDULER | typeof WEAK | typeof ARGS | typeof CREATED_AT | typeof ONE_SHOT> = this.prototype;
+        Object.assign(shared, { [SCHEDULER]: scheduler, [WEAK]: null, [ARGS]: null, [CREATED_AT]: null, [ONE_SHOT]: false });
     }
 
     /**
@@ -201,17 +169,25 @@ export class Timer<Args extends unknown[] = unknown[]> {
      */
     constructor(callback: TimerCallback<Args>, ...args: Args) {
         requireFunction('callback', callback);
-        this.#state = new TimerState(callback as (...a: unknown[]) => unknown, args, isOneShotClass(new.target), creationStack(1));
+        this[DEADLINE] = 0;
+        this[PLACE] = -1;
+        this[INTERVAL] = null;
+        this[FN] = callback as (...a: unknown[]) => unknown;
+        if (args.length !== 0)
+            this[ARGS] = args;
+        const createdAt = creationStack(1);
+        if (createdAt !== null)
+            this[CREATED_AT] = createdAt;
     }
 
     /** True from `start()` until `stop()`, a `false` return or an exception (a one-shot timer: until it fires). */
     get active(): boolean {
-        return this.#state.interval !== null;
+        return this[INTERVAL] !== null;
     }
 
     /** The interval in seconds the timer runs with, or `null` while it is stopped. */
     get interval(): number | null {
-        return this.#state.interval;
+        return this[INTERVAL];
     }
 
     /**
@@ -227,27 +203,26 @@ export class Timer<Args extends unknown[] = unknown[]> {
         if (typeof interval !== 'number' || !(interval >= 0 && interval <= MAX_SECONDS))
             checkSeconds('interval', interval); // throws, naming what it got
         const target = options === undefined ? scheduler : schedulerFor(interval, options);
-        const state = this.#state;
-        if (state.heapIndex >= 0)
-            state.scheduler.remove(state); // a restart (a new timer is not scheduled)
-        if (state.weak !== null && !state.weak.alive) {
-            state.stop();
+        if (this[PLACE] >= 0)
+            this[SCHEDULER].remove(this); // a restart (a new timer is not scheduled)
+        if (this[WEAK] !== null && !this[WEAK].alive) {
+            this.stop();
             return;
         }
-        state.interval = interval;
-        state.scheduler = target;
-        const generation = ++state.generation;
+        this[INTERVAL] = interval;
+        if (target !== this[SCHEDULER])
+            this[SCHEDULER] = target;
         if (options?.now) {
-            const result = state.call();
-            if (generation !== state.generation)
+            const result = callTimer(this as Timer<unknown[]>);
+            if (restartedOrStopped(this as Timer<unknown[]>))
                 return;
-            if (result === false && !state.oneShot) {
-                state.stop();
+            if (result === false && !this[ONE_SHOT]) {
+                this.stop();
                 return;
             }
         }
-        state.deadline = now() + interval;
-        target.add(state);
+        this[DEADLINE] = now() + interval;
+        target.add(this);
     }
 
     /**
@@ -258,7 +233,30 @@ export class Timer<Args extends unknown[] = unknown[]> {
      * timer.stop(); // nothing happens
      */
     stop(): void {
-        this.#state.stop();
+        this[SCHEDULER].remove(this);
+        this[INTERVAL] = null;
+    }
+
+    /** Called by the scheduler (the timer is already out of it). @internal */
+    [FIRE](): void {
+        if (this[WEAK] !== null && !this[WEAK].alive) {
+            this.stop();
+            return;
+        }
+        if (this[ONE_SHOT]) {
+            this[INTERVAL] = null;
+            callTimer(this as Timer<unknown[]>);
+            return;
+        }
+        const result = callTimer(this as Timer<unknown[]>);
+        if (restartedOrStopped(this as Timer<unknown[]>))
+            return;
+        if (result === false) {
+            this.stop();
+            return;
+        }
+        this[DEADLINE] = nextDeadline(this[DEADLINE], this[INTERVAL] as number);
+        this[SCHEDULER].add(this);
     }
 }
 
@@ -271,7 +269,9 @@ export class Timer<Args extends unknown[] = unknown[]> {
 export class OneShotTimer<Args extends unknown[] = unknown[]> extends Timer<Args> {
     // The constructor is Timer's: `new OneShotTimer(callback, ...args)` makes a
     // stopped one-shot timer (TypeError when `callback` is not a function).
-    static readonly [ONE_SHOT] = true;
+    static {
+        (this.prototype as { [ONE_SHOT]: boolean })[ONE_SHOT] = true;
+    }
 }
 
 /**
@@ -297,7 +297,7 @@ export class WeakTimer<T extends object = object> extends Timer<[]> {
         const callable = new WeakCallable<T>(target, method, ...args);
         super(callable);
         callable.onDead = () => this.stop();
-        stateOf(this).weak = callable;
+        this[WEAK] = callable;
     }
 }
 
@@ -308,5 +308,7 @@ export class WeakTimer<T extends object = object> extends Timer<[]> {
  */
 export class WeakOneShotTimer<T extends object = object> extends WeakTimer<T> {
     // The constructor is WeakTimer's (`target`, `method`, bound `args`).
-    static readonly [ONE_SHOT] = true;
+    static {
+        (this.prototype as { [ONE_SHOT]: boolean })[ONE_SHOT] = true;
+    }
 }

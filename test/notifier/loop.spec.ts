@@ -2,11 +2,11 @@
 // exception routing. (Process-wide behaviour is in lifecycle.spec.ts.)
 import GLib from 'gi://GLib';
 import { main, signals } from '../../src/notifier/loop.js';
-import { defer, scheduler, type ScheduledEntry } from '../../src/notifier/scheduler.js';
+import { defer, entryAt, scheduler, type ScheduledEntry } from '../../src/notifier/scheduler.js';
 import { now } from '../../src/notifier/clock.js';
 
 function at(delay: number, fire: () => void): ScheduledEntry {
-    const entry: ScheduledEntry = { deadline: now() + delay, heapIndex: -1, seq: 0, fire };
+    const entry = entryAt(now() + delay, fire);
     scheduler.add(entry);
     return entry;
 }

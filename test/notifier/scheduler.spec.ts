@@ -2,12 +2,13 @@
 import GLib from 'gi://GLib';
 import system from 'system';
 import { main } from '../../src/notifier/loop.js';
-import { MAX_AIM_SECONDS, Scheduler, coarseScheduler, scheduler, type ScheduledEntry } from '../../src/notifier/scheduler.js';
+import { DEADLINE } from '../../src/notifier/entry.js';
+import { MAX_AIM_SECONDS, Scheduler, coarseScheduler, entryAt, scheduler, type ScheduledEntry } from '../../src/notifier/scheduler.js';
 import { Timer } from '../../src/timers/timer.js';
 import { now } from '../../src/notifier/clock.js';
 
 function entry(delay: number, fire: () => void): ScheduledEntry {
-    return { deadline: now() + delay, heapIndex: -1, seq: 0, fire };
+    return entryAt(now() + delay, fire);
 }
 
 describe('the scheduler', () => {
@@ -15,7 +16,7 @@ describe('the scheduler', () => {
         const order: number[] = [];
         const deadline = now() + 0.01;
         for (let i = 0; i < 20; i++)
-            scheduler.add({ deadline, heapIndex: -1, seq: 0, fire: () => order.push(i) });
+            scheduler.add(entryAt(deadline, () => order.push(i)));
         main.loop(() => order.length < 20, 2);
         expect(order).toEqual(Array.from({ length: 20 }, (_, i) => i));
     });
@@ -37,14 +38,14 @@ describe('the scheduler', () => {
         let count = 0;
         let countWhenReactionRan = -1;
         const deadline = now();
-        scheduler.add({ deadline, heapIndex: -1, seq: 0, fire: () => {
+        scheduler.add(entryAt(deadline, () => {
             count++;
             void Promise.resolve().then(() => {
                 countWhenReactionRan = count;
             });
-        } });
+        }));
         for (let i = 1; i < total; i++)
-            scheduler.add({ deadline, heapIndex: -1, seq: 0, fire: () => count++ });
+            scheduler.add(entryAt(deadline, () => count++));
         main.loop(() => count < total, 20);
         main.loop(true, 0.01);
         expect(count).toBe(total);
@@ -58,7 +59,7 @@ describe('the scheduler', () => {
         let countWhenOtherRan = -1;
         const deadline = now();
         for (let i = 0; i < total; i++)
-            scheduler.add({ deadline, heapIndex: -1, seq: 0, fire: () => count++ });
+            scheduler.add(entryAt(deadline, () => count++));
         GLib.idle_add(GLib.PRIORITY_DEFAULT, () => {
             countWhenOtherRan = count;
             return GLib.SOURCE_REMOVE;
@@ -74,14 +75,14 @@ describe('the scheduler', () => {
         let count = 0;
         let chainedAt = -1;
         const deadline = now();
-        scheduler.add({ deadline, heapIndex: -1, seq: 0, fire: () => {
+        scheduler.add(entryAt(deadline, () => {
             count++;
             scheduler.add(entry(0, () => {
                 chainedAt = count;
             }));
-        } });
+        }));
         for (let i = 1; i < total; i++)
-            scheduler.add({ deadline, heapIndex: -1, seq: 0, fire: () => count++ });
+            scheduler.add(entryAt(deadline, () => count++));
         main.loop(() => chainedAt < 0, 20);
         expect(chainedAt).toBe(total);
     });
@@ -113,7 +114,7 @@ describe('the scheduler', () => {
         let fired = 0;
         const start = now() + 0.005;
         for (let i = 0; i < 40; i++)
-            scheduler.add({ deadline: start + i * 0.0005, heapIndex: -1, seq: 0, fire: () => fired++ });
+            scheduler.add(entryAt(start + i * 0.0005, () => fired++));
         const before = main.statistics().iterations;
         main.loop(() => fired < 40, 5);
         expect(fired).toBe(40);
@@ -137,7 +138,7 @@ describe('the scheduler', () => {
             const e = entry(Math.random() * 0.2, () => {
                 fired[i]++;
                 count++;
-                if (now() < e.deadline)
+                if (now() < e[DEADLINE])
                     early++;
             });
             scheduler.add(e);
@@ -238,7 +239,7 @@ describe('the scheduler', () => {
         short.add(near);
         expect(short.armedDelay).toBe(50);
         main.loop(() => firedAt < 0, 5);
-        expect(firedAt).toBeGreaterThanOrEqual(near.deadline);
+        expect(firedAt).toBeGreaterThanOrEqual(near[DEADLINE]);
         expect(farFired).toBeFalse();
         expect(short.size).toBe(1);
         expect(short.armedDelay).toBe(50);

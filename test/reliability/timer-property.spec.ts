@@ -28,6 +28,12 @@ interface ModelTimer {
     /** The range the scheduled deadline lies in. */
     lo: number;
     hi: number;
+    /**
+     * `hi` is not known yet: kaa re-aims a periodic timer from its clock after
+     * the callback returned, which may be any time before the model's next
+     * look (a GC or the scheduler may pause in between); see `settle()`.
+     */
+    open: boolean;
     fires: number;
     starts: number;
     /** Bumped by every start and stop the model makes, like kaa's own generation. */
@@ -52,7 +58,7 @@ class Run {
         for (let id = 0; id < count; id++) {
             const periodic = this.random() < 0.5;
             const timer = periodic ? new Timer(this.#callback, id) : new OneShotTimer(this.#callback, id);
-            this.timers.push({ id, periodic, timer, interval: null, lo: 0, hi: 0, fires: 0, starts: 0, generation: 0 });
+            this.timers.push({ id, periodic, timer, interval: null, lo: 0, hi: 0, open: false, fires: 0, starts: 0, generation: 0 });
         }
     }
 
@@ -85,13 +91,28 @@ class Run {
         m.interval = interval;
         m.lo = before - 0.001 + interval;
         m.hi = mono() + interval;
+        m.open = false;
     }
 
     stop(m: ModelTimer): void {
         this.log.push(`stop ${m.id}`);
         m.generation++;
         m.interval = null;
+        m.open = false;
         m.timer.stop();
+    }
+
+    /**
+     * At time `t` every periodic timer re-aimed since the last look has its
+     * deadline: at most one interval after kaa read its clock (missed periods
+     * skipped), which was before `t`.
+     */
+    settle(t: number): void {
+        for (const m of this.timers) {
+            if (m.open && m.interval !== null)
+                m.hi = Math.max(m.hi, t + m.interval + 0.002);
+            m.open = false;
+        }
     }
 
     /** One random operation on a random timer (the callback's own timer included). */
@@ -115,6 +136,7 @@ class Run {
 
     readonly #callback = (id: number): unknown => {
         const t = mono();
+        this.settle(t);
         const m = this.timers[id];
         m.fires++;
         if (this.inNowCall === id)
@@ -174,6 +196,7 @@ class Run {
     /** The next deadline of a periodic timer: previous + interval, missed periods skipped. */
     #advance(m: ModelTimer, after: number): void {
         const interval = m.interval as number;
+        m.open = true;
         if (interval === 0) {
             // A zero-interval timer is due again at once: kaa aims it at its clock after the callback.
             m.lo = after - 0.001;
@@ -203,6 +226,7 @@ function runOnce(seed: number, seconds: number): Run {
     });
     const end = mono() + seconds;
     const driver = new Timer(() => {
+        run.settle(mono());
         run.checkAgreement();
         for (let i = 0; i < 1 + Math.floor(run.random() * 3); i++)
             run.randomOp();

@@ -150,6 +150,10 @@ for (const name of ['a', 'b', 'c']) {
         Promise.resolve().then(() => log.push(name + ' reaction')).then(() => log.push(name + ' second reaction'));
     }).start(0.02);
 }
+// Make a, b and c due together: the clock's millisecond can tick between
+// their starts, and timers due in different milliseconds fire in different
+// rounds (each settling its reactions) — so wait until all three are overdue.
+for (const end = Date.now() + 40; Date.now() < end;);
 let links = 0;
 const link = new kaa.OneShotTimer(() => {
     links++;

@@ -1,13 +1,18 @@
 // Builds the GJS bundles with esbuild and the declarations with tsc.
 //   dist/kaa.js         the library (ESM, for `gjs -m`), from src/kaa.ts: the core
-//                       (notifier, timers, async) and stand-ins for the rest
-//   dist/kaa-lazy.js    the IO, process and worker layers (src/lazy/part.ts), which
-//                       dist/kaa.js loads from next to itself on first use (src/lazy/)
+//                       (the notifier, the Timer family) and stand-ins for the rest
+//   dist/kaa-lazy.js    the rest, which dist/kaa.js loads from next to itself on first
+//                       use (src/lazy/), in two sections: InProgress and the async
+//                       layer, AtTimer (src/lazy/async.ts); IO, processes, workers (part.ts)
 //   dist/kaa-worker.js  the worker host, from src/workers/host.ts (all of kaa, eager)
 //   dist/types/         the TypeScript declarations (dist/types/index.d.ts, from src/index.ts)
-// The two bundles are minified (names kept: messages use class and function
-// names) with a linked source map (kaa.js.map, kaa-worker.js.map) holding the
-// original sources: less to compile and keep at start-up (bench startup).
+// The bundles are minified with a linked source map (kaa.js.map, kaa-lazy.js.map,
+// kaa-worker.js.map) that points at the TypeScript sources in src/ (shipped in the
+// package) without embedding them: GJS 1.82+ reads kaa.js.map when it loads kaa.js,
+// and the sources tripled its size (bench startup: ~0.4 MiB on 1.90).
+// kaa-lazy.js and kaa-worker.js keep their names (esbuild's keepNames: messages
+// use class names); kaa.js names its public classes and functions itself
+// (src/kaa.ts), which costs less at start-up.
 // `--no-minify` writes them readable.
 // Usage: node scripts/build.mjs [--clean] [--no-types] [--no-minify] [--outdir DIR]  (DIR defaults to dist/)
 //   --clean  empties DIR first, so nothing stale is packed (`npm pack` runs it as `prepack`)
@@ -30,7 +35,11 @@ export const gjsBundleOptions = {
     legalComments: 'none',
 };
 
-const CORE_MODULES = 'kaa:lazy-core';
+/** The sections of dist/kaa-lazy.js, in the order they load (src/lazy/load.ts): each links to the core's modules and to those of the sections before it. */
+const LAZY_SECTIONS = [
+    { name: 'async', entry: 'src/lazy/async.ts' },
+    { name: 'io', entry: 'src/lazy/part.ts' },
+];
 
 /** 'notifier/loop' for src/notifier/loop.ts: how the lazy part names a core module. */
 const coreKey = file => relative(join(root, 'src'), file).replace(/\.[mc]?[jt]s$/, '');
@@ -65,17 +74,19 @@ function coreImports(core, files) {
 }
 
 /**
- * Resolves `kaa:lazy-core` (src/lazy/load.ts) to a function that returns,
- * by {@link coreKey}, the values of `names` (core module → names) — read
- * when the lazy part loads, after every core module has run. Empty in the
- * first pass, which only finds which modules the core holds.
+ * Resolves `specifier` (`kaa:lazy-core` in src/lazy/load.ts; `kaa:lazy-modules`
+ * in a section of the lazy part that a later one links to) to a function
+ * that returns, by {@link coreKey}, the values of `names` (module → names) —
+ * read when a section loads, after every module it takes them from has run.
+ * Empty in the first pass, which only finds which modules the core holds.
  */
-function coreModulesPlugin(names) {
+function modulesPlugin(names, specifier = 'kaa:lazy-core') {
+    const namespace = specifier.replace(':', '-');
     return {
-        name: 'kaa-lazy-core',
+        name: namespace,
         setup(b) {
-            b.onResolve({ filter: /^kaa:lazy-core$/ }, () => ({ path: CORE_MODULES, namespace: 'kaa-lazy-core' }));
-            b.onLoad({ filter: /.*/, namespace: 'kaa-lazy-core' }, () => {
+            b.onResolve({ filter: new RegExp(`^${specifier}$`) }, () => ({ path: specifier, namespace }));
+            b.onLoad({ filter: /.*/, namespace }, () => {
                 const modules = [...names].sort(([a], [b]) => a.localeCompare(b)).map(([file, set]) => [file, [...set].sort()]);
                 const imports = modules.map(([file, list], i) =>
                     `import { ${list.map((n, j) => `${n} as m${i}_${j}`).join(', ')} } from ${JSON.stringify(file)};`);
@@ -126,46 +137,84 @@ function linkToCorePlugin(core, names, used) {
     };
 }
 
-/** The two header lines of kaa-lazy.js (src/lazy/load.ts skips exactly two lines). */
-const LAZY_HEADER = '// kaa-lazy.js: the IO, process and worker layers of kaa, loaded by kaa.js on first use.\n' +
-    '// A script body, not a module: src/lazy/load.ts compiles it with new Function and the core modules.\n';
+/** The two header lines of kaa-lazy.js; each section follows a line `// kaa-lazy section: NAME` (src/lazy/load.ts). */
+const LAZY_HEADER = '// kaa-lazy.js: the parts of kaa that kaa.js loads on first use, in sections compiled one by one.\n' +
+    '// Script bodies, not modules: src/lazy/load.ts compiles each with new Function and the modules it links to.\n';
+
+/** Marks the modules in `linked` external (a pass that only finds a section's own modules). */
+function externalPlugin(linked) {
+    return { name: 'kaa-linked-external', setup(b) {
+        b.onResolve({ filter: /^\./ }, async args => {
+            if (args.pluginData === 'kaa-linked-external')
+                return undefined;
+            const found = await b.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, importer: args.importer, pluginData: 'kaa-linked-external' });
+            return found.errors.length === 0 && linked.has(found.path) ? { path: found.path, external: true } : found;
+        });
+    } };
+}
 
 /**
  * Builds dist/kaa.js and dist/kaa-lazy.js: finds the modules the core entry
- * (src/kaa.ts) holds, bundles the lazy part linked to them, then the core
- * with the namespace objects of those the lazy part uses.
+ * (src/kaa.ts) holds, then each section's own modules (its graph without the
+ * core's and the earlier sections'), bundles each section linked to those,
+ * joins the sections into kaa-lazy.js (with an index source map), and
+ * bundles the core with the values the sections take from its modules.
  */
 async function buildLibrary(outdir, minify) {
-    const common = { ...gjsBundleOptions, minify, keepNames: minify, sourcemap: 'linked' };
+    const common = { ...gjsBundleOptions, minify, keepNames: minify, sourcemap: 'linked', sourcesContent: false };
+    // The core names its public classes and functions itself (src/kaa.ts): esbuild's keepNames would add ~200 name fix-ups to start-up.
+    const coreOptions = { ...common, keepNames: false };
     const coreEntry = join(root, 'src/kaa.ts');
-    const first = await build({ ...common, entryPoints: [coreEntry], write: false, metafile: true, absWorkingDir: root, outfile: join(outdir, 'kaa.js'),
-        sourcemap: false, plugins: [coreModulesPlugin(new Map())] });
+    const first = await build({ ...coreOptions, entryPoints: [coreEntry], write: false, metafile: true, absWorkingDir: root, outfile: join(outdir, 'kaa.js'),
+        sourcemap: false, plugins: [modulesPlugin(new Map())] });
     const core = new Set(Object.keys(first.metafile.inputs).filter(f => !f.startsWith('kaa-lazy-core:')).map(f => resolve(root, f)));
     // (A metafile names its inputs relative to absWorkingDir: the root, not the
     // caller's cwd — meson runs this script from its build directory.)
-    // The lazy part's own modules: its graph with every core module left out.
-    const lazyGraph = await build({
-        ...gjsBundleOptions, entryPoints: [join(root, 'src/lazy/part.ts')], write: false, metafile: true, absWorkingDir: root, outfile: join(outdir, 'kaa-lazy.js'),
-        plugins: [{ name: 'kaa-core-external', setup(b) {
-            b.onResolve({ filter: /^\./ }, async args => {
-                if (args.pluginData === 'kaa-core-external')
-                    return undefined;
-                const found = await b.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, importer: args.importer, pluginData: 'kaa-core-external' });
-                return found.errors.length === 0 && core.has(found.path) ? { path: found.path, external: true } : found;
-            });
-        } }],
-    });
-    const names = coreImports(core, Object.keys(lazyGraph.metafile.inputs).map(f => resolve(root, f)));
-    const used = new Set();
-    const lazy = await build({
-        ...common, entryPoints: [join(root, 'src/lazy/part.ts')], outfile: join(outdir, 'kaa-lazy.js'), write: false,
-        format: 'cjs', external: [], define: { 'import.meta.url': '__kaaImportMetaUrl' },
-        banner: { js: `${LAZY_HEADER}"use strict";` }, plugins: [linkToCorePlugin(core, names, used)],
-    });
+    const sections = [];
+    let linked = core;
+    for (const { name, entry } of LAZY_SECTIONS) {
+        const graph = await build({ ...gjsBundleOptions, entryPoints: [join(root, entry)], write: false, metafile: true, absWorkingDir: root,
+            outfile: join(outdir, 'kaa-lazy.js'), plugins: [externalPlugin(linked)] });
+        const own = Object.keys(graph.metafile.inputs).map(f => resolve(root, f)).filter(f => !linked.has(f));
+        sections.push({ name, entry: join(root, entry), linked, own: new Set(own), names: coreImports(linked, own), used: new Set() });
+        linked = new Set([...linked, ...own]);
+    }
+    let text = LAZY_HEADER;
+    const mapSections = [];
+    for (const section of sections) {
+        // What the later sections take from this one's modules.
+        const handed = new Map();
+        for (const later of sections.slice(sections.indexOf(section) + 1)) {
+            for (const [file, set] of later.names) {
+                if (section.own.has(file))
+                    handed.set(file, new Set([...handed.get(file) ?? [], ...set]));
+            }
+        }
+        const contents = `export * from ${JSON.stringify(section.entry)};\n` +
+            (handed.size > 0 ? 'export { default as __kaaModules } from \'kaa:lazy-modules\';\n' : '');
+        const out = await build({
+            ...common, stdin: { contents, resolveDir: root, sourcefile: `kaa-lazy-${section.name}.js`, loader: 'js' },
+            outfile: join(outdir, 'kaa-lazy.js'), write: false, sourcemap: 'external',
+            format: 'cjs', external: [], define: { 'import.meta.url': '__kaaImportMetaUrl' }, banner: { js: '"use strict";' },
+            plugins: [linkToCorePlugin(section.linked, section.names, section.used), modulesPlugin(handed, 'kaa:lazy-modules')],
+        });
+        const js = out.outputFiles.find(f => f.path.endsWith('.js')).text;
+        const map = out.outputFiles.find(f => f.path.endsWith('.map')).text;
+        text += `// kaa-lazy section: ${section.name}\n`;
+        mapSections.push({ offset: { line: text.split('\n').length - 1, column: 0 }, map: JSON.parse(map) });
+        text += js.endsWith('\n') ? js : `${js}\n`;
+    }
     mkdirSync(outdir, { recursive: true });
-    for (const file of lazy.outputFiles)
-        writeFileSync(file.path, file.contents);
-    await build({ ...common, entryPoints: [coreEntry], outfile: join(outdir, 'kaa.js'), plugins: [coreModulesPlugin(new Map([...used].map(f => [f, names.get(f) ?? new Set()])))] });
+    writeFileSync(join(outdir, 'kaa-lazy.js'), `${text}//# sourceMappingURL=kaa-lazy.js.map\n`);
+    writeFileSync(join(outdir, 'kaa-lazy.js.map'), JSON.stringify({ version: 3, file: 'kaa-lazy.js', sections: mapSections }));
+    const used = new Map();
+    for (const section of sections) {
+        for (const file of section.used) {
+            if (core.has(file))
+                used.set(file, new Set([...used.get(file) ?? [], ...section.names.get(file) ?? []]));
+        }
+    }
+    await build({ ...coreOptions, entryPoints: [coreEntry], outfile: join(outdir, 'kaa.js'), plugins: [modulesPlugin(used)] });
 }
 
 async function main() {
@@ -177,7 +226,7 @@ async function main() {
         rmSync(outdir, { recursive: true, force: true });
     await buildLibrary(outdir, minify);
     await build({
-        ...gjsBundleOptions, entryPoints: [join(root, 'src/workers/host.ts')], outfile: join(outdir, 'kaa-worker.js'), sourcemap: 'linked',
+        ...gjsBundleOptions, entryPoints: [join(root, 'src/workers/host.ts')], outfile: join(outdir, 'kaa-worker.js'), sourcemap: 'linked', sourcesContent: false,
         minify, keepNames: minify,
     });
     if (!args.includes('--no-types'))

@@ -1,10 +1,10 @@
 /**
  * The core of kaa's public API, which dist/kaa.js compiles at start-up: the
  * notifier (signals, callables, errors, the main loop), the Timer family,
- * InProgress, `delay()` and `resultOf()`, and every exported type.
- * src/index.ts exports it with the rest (AtTimer, `timed()`, coroutines,
- * InProgressAny/All/Status, `inprogress()`, IO, processes, workers), which
- * dist/kaa.js (src/kaa.ts) loads only when first used (src/lazy/). Values
+ * and every exported type. src/index.ts exports it with the rest (InProgress,
+ * `delay()`, `resultOf()`, AtTimer, `timed()`, coroutines, the combinators,
+ * IO, processes, workers), which dist/kaa.js (src/kaa.ts) loads only when
+ * first used (src/lazy/). Values
  * come from the modules themselves, not the layers' barrels (src/timers.ts,
  * src/async/index.ts), which would pull the lazy modules into the core.
  * @module
@@ -37,10 +37,7 @@ export type {
     TimerCallback, TimerStartOptions, AtTimerSpec, TimedFunction, TimedOptions, TimedPolicy, TimedWrapper, TimerClass,
 } from './timers.js';
 
-// async
-export { InProgress } from './async/inprogress.js';
-export { delay } from './async/delay.js';
-export { resultOf } from './async/result-of.js';
+// async (types only: InProgress and the rest of the layer load on first use in dist/kaa.js)
 export type {
     InProgressOptions, InProgressSignals, TimeoutOptions, InProgressStatusSignals, InProgressStatusSnapshot,
     FinishMode, AnyAllOptions, AnyResult, Waitable, WaitedValues, GioResult, WaitedValue,

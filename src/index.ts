@@ -1,11 +1,12 @@
 /**
  * kaa for GJS: the public API. Every export is named here or in core.ts
  * explicitly. dist/kaa.js is built from src/kaa.ts, which exports the same
- * names but loads the IO, process and worker layers on first use.
+ * names but loads InProgress and the async layer, AtTimer, IO, processes
+ * and workers on first use.
  * @packageDocumentation
  */
 
-// notifier, the Timer family, InProgress, delay(), resultOf() and every type of those layers
+// notifier, the Timer family and every type of the notifier, timers and async layers
 export * from './core.js';
 
 // timers
@@ -13,7 +14,7 @@ export { AtTimer, OneShotAtTimer, nextAtTime, timed, POLICY_MANY, POLICY_ONCE, P
 
 // async
 export {
-    InProgressStatus, InProgressAny, InProgressAll, CoroutineInProgress, FINISH_IDX_RESULT, FINISH_IDX, FINISH_RESULT, FINISH_SELF,
+    InProgress, delay, resultOf, InProgressStatus, InProgressAny, InProgressAll, CoroutineInProgress, FINISH_IDX_RESULT, FINISH_IDX, FINISH_RESULT, FINISH_SELF,
     inprogress, coroutine, NotFinished, POLICY_SYNCHRONIZED, POLICY_SINGLETON, POLICY_PASS_LAST,
 } from './async/index.js';
 

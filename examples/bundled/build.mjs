@@ -1,6 +1,6 @@
 // Builds examples/bundled the way an app that depends on kaa from npm builds:
 // type-check with tsc, bundle with esbuild for GJS 1.74, and put kaa's lazy
-// part (kaa-lazy.js: IO, processes, workers, loaded on first use) and worker
+// part (kaa-lazy.js: InProgress, IO, processes, workers…, loaded on first use) and worker
 // host (kaa-worker.js) next to the bundle, where kaa looks for them.
 //   node examples/bundled/build.mjs [OUTFILE]   (default build/examples/bundled/main.js)
 // Needs kaa built first (`npm run build`: dist/kaa.js and dist/types/).

@@ -10,13 +10,11 @@
  * callback. As GJS's `Gio._promisify` does, a finish result `[true, a, b]`
  * becomes `[a, b]`. The callback comes from GLib, so the InProgress's
  * callbacks run in a GLib callback (where `wait()` works on GJS 1.74).
- *
- * This module also registers the factory behind `signal.inprogress()`.
  * @module
  */
 import type Gio from 'gi://Gio';
 import { InProgressAborted, describeValue } from '../notifier/errors.js';
-import { setInProgressFactory, type EmissionValue, type Signal } from '../notifier/signals.js';
+import type { EmissionValue, Signal } from '../notifier/signals.js';
 import { reportException } from '../notifier/sources.js';
 import { InProgress } from './inprogress.js';
 import { onAbort } from './internal.js';
@@ -134,13 +132,3 @@ function gioCall(obj: unknown, asyncName: unknown, finishName: unknown, args: un
         ip.waitFor(returned);
     return ip;
 }
-
-setInProgressFactory(hook => {
-    const ip = new InProgress<unknown>({ name: 'Signal.inprogress()' });
-    const cut = hook.once(value => {
-        if (!ip.finished)
-            ip.finish(value);
-    });
-    onAbort(ip, cut);
-    return ip;
-});

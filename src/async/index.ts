@@ -5,6 +5,8 @@
  * never imports this one).
  * @module
  */
+import './signal-factory.js';
+
 export { InProgress, type InProgressOptions, type InProgressSignals, type TimeoutOptions } from './inprogress.js';
 export { InProgressStatus, type InProgressStatusSignals, type InProgressStatusSnapshot } from './status.js';
 export {

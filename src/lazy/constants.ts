@@ -1,10 +1,11 @@
 /**
  * The string constants of the modules dist/kaa.js loads on first use
- * (timed.ts, combinators.ts, coroutine.ts), exported at start-up. Each is
- * typed as the original, so the typecheck fails if the two ever differ.
+ * (timed.ts, combinators.ts, coroutine.ts: the `async` section of
+ * kaa-lazy.js), exported at start-up. Each is typed as the original, so the
+ * typecheck fails if the two ever differ.
  * @module
  */
-import type * as Part from './part.js';
+import type * as Part from './async.js';
 
 /** See `POLICY_MANY` in src/timers/timed.ts. */
 export const POLICY_MANY: typeof Part.POLICY_MANY = 'many';

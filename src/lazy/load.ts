@@ -1,68 +1,148 @@
 /**
- * Loads dist/kaa-lazy.js, the IO, process and worker layers, the first time
- * dist/kaa.js needs it — synchronously, so the caller is never moved behind
- * an `await` (GJS 1.74's promise trap; `import()` would do that).
+ * Loads dist/kaa-lazy.js, the part of kaa that dist/kaa.js compiles only
+ * when first needed — synchronously, so the caller is never moved behind an
+ * `await` (GJS 1.74's promise trap; `import()` would do that).
+ *
+ * The file has two sections, each compiled on its own the first time one of
+ * its names is used: `async` (InProgress and the async layer, AtTimer,
+ * `timed()`: src/lazy/async.ts) and `io` (IO, processes, workers:
+ * src/lazy/part.ts), which loads `async` first. Each is a script body, not a
+ * module: it has no imports (`gi://` modules come from the legacy importer),
+ * is compiled with `new Function` and called with the values it imports
+ * from kaa's core modules — and, for `io`, from the `async` section's — so
+ * there is one scheduler, loop and registry whichever part loads first.
  *
  * The file sits next to the file that holds kaa: dist/kaa.js, or an app's
  * own bundle when the app bundles kaa (it then copies kaa-lazy.js next to
- * it, as it does kaa-worker.js), in a directory or a GResource. It is read
- * as text and compiled with `new Function` (a script, not a module: it has
- * no imports; `gi://` modules come from the legacy importer) and called
- * with the values it imports from this bundle's core modules, so it shares
- * this bundle's scheduler, loop and registries. Errors thrown in it name the
- * file and its lines (`//# sourceURL`).
+ * it, as it does kaa-worker.js), in a directory or a GResource. Errors
+ * thrown in it name the file and its lines (`//# sourceURL`).
  * @module
  */
+import GLib from 'gi://GLib';
 import coreModules from 'kaa:lazy-core';
 
 /** The file name of the lazy part, next to the file that holds kaa. */
 export const LAZY_PART_NAME = 'kaa-lazy.js';
 
-/** The lines before the code in kaa-lazy.js (the build's header), left out so that line numbers match the file's. */
-const HEADER_LINES = 2;
+/** The sections of kaa-lazy.js, in the order they load. */
+export type LazySection = 'async' | 'io';
 
-/** What kaa-lazy.js exports (src/lazy/part.ts), by name. */
+/** The line before each section's code in kaa-lazy.js (scripts/build.mjs writes them). */
+export const sectionMarker = (section: LazySection): string => `// kaa-lazy section: ${section}`;
+
+/** What a section exports, by name. */
 export type LazyPart = Readonly<Record<string, unknown>>;
 
-let part: LazyPart | null = null;
+/** Module values by module key, as the sections import them (kaa:lazy-core). */
+type Modules = Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+
+const loaded = new Map<LazySection, LazyPart>();
 
 /** The URI of kaa-lazy.js next to `base` (the URI of the file that holds kaa). */
 export function lazyPartUri(base: string): string {
     return base.slice(0, base.lastIndexOf('/') + 1) + LAZY_PART_NAME;
 }
 
-function readText(uri: string): string {
+/** A section's code and how many lines of the file come before it. */
+interface SectionText {
+    readonly body: string;
+    readonly linesBefore: number;
+}
+
+const SECTION_PREFIX = '// kaa-lazy section: ';
+
+/** Reads `section` from a file line by line, stopping at the next section: the rest of the file is never read. */
+function readFileSection(path: string, section: LazySection): SectionText | null {
+    const channel = GLib.IOChannel.new_file(path, 'r');
     try {
-        const [, bytes] = imports.gi.Gio.File.new_for_uri(uri).load_contents(null);
-        return new TextDecoder().decode(bytes);
-    } catch (e) {
-        throw new Error(`kaa: cannot load ${uri}, the part of kaa with IOMonitor, IOChannel, Socket, Process and the ` +
-            `workers (${e instanceof Error ? e.message : String(e)}): when you bundle kaa into your app, copy ` +
-            `${LAZY_PART_NAME} from kaa's dist/ next to your bundle, as you do kaa-worker.js`, { cause: e });
+        const marker = sectionMarker(section);
+        const lines: string[] = [];
+        let linesBefore = 0;
+        let inside = false;
+        for (;;) {
+            const [status, line] = channel.read_line();
+            if (status !== GLib.IOStatus.NORMAL || line === null)
+                break;
+            if (line.startsWith(SECTION_PREFIX)) {
+                if (inside)
+                    break;
+                inside = line.trimEnd() === marker;
+                linesBefore++;
+            } else if (inside) {
+                lines.push(line);
+            } else {
+                linesBefore++;
+            }
+        }
+        return inside ? { body: lines.join(''), linesBefore } : null;
+    } finally {
+        channel.shutdown(false);
     }
 }
 
+/** Reads `section` from a whole file read through Gio (a GResource). */
+function readUriSection(uri: string, section: LazySection): SectionText | null {
+    const text = new TextDecoder().decode(imports.gi.Gio.File.new_for_uri(uri).load_contents(null)[1]);
+    const marker = `\n${sectionMarker(section)}\n`;
+    const at = text.indexOf(marker);
+    if (at < 0)
+        return null;
+    const start = at + marker.length;
+    const next = text.indexOf(`\n${SECTION_PREFIX}`, start);
+    return { body: text.slice(start, next < 0 ? text.length : next + 1), linesBefore: text.slice(0, start).split('\n').length - 1 };
+}
+
+/** `section` of kaa-lazy.js at `uri`: a file through GLib (the first use of Gio would cost more than compiling the section), else through Gio. */
+function readSection(uri: string, section: LazySection): SectionText {
+    let found: SectionText | null;
+    try {
+        found = uri.startsWith('file:') ? readFileSection(GLib.filename_from_uri(uri)[0], section) : readUriSection(uri, section);
+    } catch (e) {
+        throw new Error(`kaa: cannot load ${uri}, the part of kaa with InProgress, IOChannel, Socket, Process and the ` +
+            `workers (${e instanceof Error ? e.message : String(e)}): when you bundle kaa into your app, copy ` +
+            `${LAZY_PART_NAME} from kaa's dist/ next to your bundle, as you do kaa-worker.js`, { cause: e });
+    }
+    if (found === null)
+        throw new Error(`kaa: ${uri} has no section "${section}" (dist/ mixes two builds of kaa?)`);
+    return found;
+}
+
+/** Compiles and runs `section` of kaa-lazy.js (at `uri`) with `modules`; returns its exports. */
+function compile(uri: string, section: LazySection, modules: Modules): LazyPart {
+    const { body, linesBefore } = readSection(uri, section);
+    // `new Function` puts two lines before the body: pad it so that line numbers match the file's.
+    const factory = new Function('__kaaCore', '__kaaImportMetaUrl', 'module',
+        `${'\n'.repeat(Math.max(0, linesBefore - 2))}${body}\n//# sourceURL=${uri}`) as
+        (core: Modules, url: string, module: { exports: LazyPart }) => void;
+    const module = { exports: {} as LazyPart };
+    factory(modules, import.meta.url, module);
+    return module.exports;
+}
+
 /**
- * The lazy part's exports, loading it on the first call.
+ * A section's exports, loading it (and `async` before `io`) on the first call.
+ * @param section - which section of kaa-lazy.js.
  * @throws Error when kaa-lazy.js cannot be read.
  */
-export function loadLazyPart(): LazyPart {
-    if (part !== null)
-        return part;
+export function loadLazyPart(section: LazySection): LazyPart {
+    const done = loaded.get(section);
+    if (done !== undefined)
+        return done;
     const uri = lazyPartUri(import.meta.url);
-    const text = readText(uri);
-    let start = 0;
-    for (let i = 0; i < HEADER_LINES; i++)
-        start = text.indexOf('\n', start) + 1;
-    const factory = new Function('__kaaCore', '__kaaImportMetaUrl', 'module',
-        `${text.slice(start)}\n//# sourceURL=${uri}`) as (core: ReturnType<typeof coreModules>, url: string, module: { exports: LazyPart }) => void;
-    const module = { exports: {} as LazyPart };
-    factory(coreModules(), import.meta.url, module);
-    part = module.exports;
+    let modules: Modules = coreModules();
+    if (section === 'io') {
+        const linked = (loadLazyPart('async').__kaaModules as () => Modules)();
+        modules = { ...modules, ...linked };
+    }
+    const part = compile(uri, section, modules);
+    loaded.set(section, part);
     return part;
 }
 
-/** True once the lazy part is loaded (for specs and diagnostics). */
-export function isLazyPartLoaded(): boolean {
-    return part !== null;
+/**
+ * True once `section` is loaded (for the stand-ins and diagnostics).
+ * @param section - which section of kaa-lazy.js.
+ */
+export function isLazyPartLoaded(section: LazySection): boolean {
+    return loaded.has(section);
 }

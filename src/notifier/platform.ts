@@ -31,7 +31,7 @@
  */
 import GLib from 'gi://GLib';
 import type Gio from 'gi://Gio';
-import GObject from 'gi://GObject';
+import type GObject from 'gi://GObject';
 import type GLibUnix from 'gi://GLibUnix';
 import type GioUnix from 'gi://GioUnix';
 
@@ -184,8 +184,11 @@ export function isUnixStream(stream: Gio.InputStream | Gio.OutputStream | null):
     if (stream === null)
         return false;
     const type = (stream.constructor as unknown as { $gtype?: GObject.GType }).$gtype;
+    if (type === undefined)
+        return false;
     const { input, output } = streams();
-    return type !== undefined && (GObject.type_is_a(type, input.$gtype) || GObject.type_is_a(type, output.$gtype));
+    const gobject = imports.gi.GObject;   // not imported: start-up would load it (~0.7 MiB on GJS 1.90)
+    return gobject.type_is_a(type, input.$gtype) || gobject.type_is_a(type, output.$gtype);
 }
 
 /**

@@ -26,8 +26,10 @@ const FRAME_COST = 4096;
 let moved = 0;
 
 /**
- * Counts traffic toward the next controlled GC.
- * @param bytes - bytes written or asked of a read (small frames count as 4 KiB).
+ * Counts traffic toward the next controlled GC: what a read allocated, or a
+ * copy made to queue a write (a part written from where it is allocates
+ * nothing: `noteMoved(0)` counts just its frame's JS objects).
+ * @param bytes - bytes asked of a read or copied (small frames count as 4 KiB).
  * @example
  * noteMoved(frame.length);
  */

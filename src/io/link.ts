@@ -36,8 +36,15 @@ import { openTransport } from './source.js';
 import type { Transport } from './transport.js';
 import { isWouldBlock } from './watch.js';
 
-/** The first read of a frame: `read_bytes(n)` costs more as `n` grows (256: 5.8 µs, 4096: 8.1 µs on GJS 1.74) and keeps all `n` bytes until a GC; the rest of a larger frame is read at once in one piece. */
-const MIN_READ = 256;
+/**
+ * The first read of a frame: `read_bytes(n)` costs more as `n` grows (256:
+ * 5.8 µs, 4096: 8.1 µs on GJS 1.74) and keeps all `n` bytes until a GC; the
+ * rest of a larger frame is read at once in one piece. A sender that wants
+ * a large payload to arrive in a read of its own (no copy: see
+ * {@link FrameParser.pending}) pads what comes before it to at least this.
+ */
+export const FRAME_HEAD_READ = 256;
+const MIN_READ = FRAME_HEAD_READ;
 /** The largest read of queued small frames. */
 const BURST_READ = 65536;
 /** The largest single read (a frame's missing part is read in pieces of at most this). */
@@ -51,7 +58,12 @@ export interface FrameParser<M> {
     push(chunk: Uint8Array): void;
     /** The next complete frame, or null. @throws on a malformed frame. */
     next(): M | null;
-    /** Bytes still missing from the frame begun (0: none begun). */
+    /**
+     * Bytes still missing from the frame begun, up to its next boundary (0:
+     * none begun): a parser may stop at the end of the frame's head, so that
+     * its payload arrives in a read of its own and can be handed on without
+     * a copy.
+     */
     readonly pending: number;
     /** Size of the frame begun (0: none). */
     readonly frameBytes: number;
@@ -152,8 +164,8 @@ export class FrameLink<M> {
             return false;
         const parts = frame instanceof Uint8Array ? [frame] : frame;
         for (const part of parts) {
-            noteMoved(part.length);
             if (this.#blocking) {
+                noteMoved(0); // written from where it is: only the frame's JS objects to collect
                 try {
                     this.#transport.writeAll(part);
                 } catch (error) {
@@ -162,6 +174,7 @@ export class FrameLink<M> {
                 continue;
             }
             // Queued parts are copied: the caller's arrays may change once send() returned.
+            noteMoved(this.#waiting ? part.length : 0);
             this.#queue.push(this.#waiting ? part.slice() : part);
             this.#owned.push(this.#waiting);
             this.#queued += part.length;
@@ -223,6 +236,8 @@ export class FrameLink<M> {
                     const next = this.#readNow(Math.min(MAX_READ, missing));
                     if (next === null)
                         break;
+                    // Read to the frame's boundary, nothing beyond it: no sign of more input.
+                    this.#full = false;
                     burst -= next.length;
                     chunk = next;
                     continue;
@@ -323,6 +338,8 @@ export class FrameLink<M> {
                 continue;
             }
             // The rest waits: copied once if it is the caller's (which may change it once send() returned).
+            if (!this.#owned[0])
+                noteMoved(frame.length - n);
             this.#queue[0] = this.#owned[0] ? frame.subarray(n) : frame.slice(n);
             this.#owned[0] = true;
             this.#waiting = true;

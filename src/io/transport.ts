@@ -203,14 +203,13 @@ export class Transport {
      * Reads once, blocking until data or EOF is there (the Unix stream polls
      * first): only for a peer known to be writing (the rest of a frame) or
      * an fd known to be readable. Kind `fd` only.
+     * The caller counts the bytes toward its GC policy (the frame link: io/gc.ts).
      * @param size - the most bytes to read (all of them are allocated until a GC).
-     * @returns the bytes; empty at EOF.
+     * @returns the bytes (a view of the read's own buffer, not a copy); empty at EOF.
      * @throws the `GLib.Error` of a failed read.
      */
     readSync(size: number): Uint8Array {
-        const chunk = (this.#input as Gio.InputStream).read_bytes(size, null).toArray();
-        noteRead(chunk.length);
-        return chunk;
+        return (this.#input as Gio.InputStream).read_bytes(size, null).toArray();
     }
 
     /**

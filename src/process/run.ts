@@ -17,7 +17,7 @@ import { logException } from '../notifier/log.js';
 import { finishGcIfRefusing, reportException } from '../notifier/sources.js';
 import { InProgress } from '../async/inprogress.js';
 import { decodeWaitStatus } from './child-watch.js';
-import { release, supervise, type SupervisedChild } from './supervisor.js';
+import { probeExit, release, supervise, type SupervisedChild } from './supervisor.js';
 
 /** What a Run needs from its Process: one object per class (not per Process), given the Process. @internal */
 export interface RunHooks<P> {
@@ -52,12 +52,14 @@ export class Run<P = unknown> implements SupervisedChild {
      * @param subprocess - the child.
      * @param ip - the InProgress of its exit code.
      * @param argv - its command line, for messages.
+     * @param probe - check its exit after every iteration from the start; false:
+     *   only from {@link Run.probeExit} on (its owner sees the exit otherwise first).
      */
     constructor(readonly hooks: RunHooks<P>, readonly owner: P, readonly subprocess: Gio.Subprocess, readonly ip: InProgress<number>,
-        readonly argv: readonly string[]) {
+        readonly argv: readonly string[], probe = true) {
         const id = subprocess.get_identifier();
         this.pid = id === null ? null : Number(id);
-        supervise(this);
+        supervise(this, probe);
         subprocess.wait_async(null, this.waited);
     }
 
@@ -74,6 +76,11 @@ export class Run<P = unknown> implements SupervisedChild {
             finishGcIfRefusing();
         }
         return this.reaped;
+    }
+
+    /** Checks its exit after every iteration from now on (its owner expects it, or saw a sign of it). */
+    probeExit(): void {
+        probeExit(this);
     }
 
     /** The `wait_async()` callback: the child has been reaped. */

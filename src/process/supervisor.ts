@@ -16,7 +16,9 @@
  *   usual, and the supervisor's `Probe` (run by the loop's re-arm phase,
  *   notifier/source.ts) asks every supervised child `get_identifier() ===
  *   null?` — one cheap GI call per live child per iteration (nothing when no
- *   child is live). An exit seen there first also ends a GC that is
+ *   child is live). A worker is asked only once its link reached EOF or it
+ *   is being stopped (`supervise(child, false)`, then {@link probeExit}):
+ *   its socket, close-on-exec in the worker, ends when it dies. An exit seen there first also ends a GC that is
  *   refusing callbacks (notifier/sources.ts `finishGcIfRefusing`), so the
  *   sweep does not outlive the kaa loop and refuse its caller's callbacks.
  *   The stop escalation and the end of the child's output streams check the
@@ -48,10 +50,12 @@ export interface SupervisedChild {
 }
 
 const children = new Set<SupervisedChild>();
+/** The children the probe asks: all but those whose exit shows otherwise until {@link probeExit} (a worker: EOF on its link). */
+const probed = new Set<SupervisedChild>();
 
-/** Asks every supervised child whether it was reaped, in the loop's re-arm phase (notifier/source.ts). */
+/** Asks every probed child whether it was reaped, in the loop's re-arm phase (notifier/source.ts). */
 const exits = new Probe('child-exits', () => {
-    for (const child of children) {
+    for (const child of probed) {
         try {
             child.poll();
         } catch (error) {
@@ -65,11 +69,30 @@ const exits = new Probe('child-exits', () => {
  * until {@link release} (so a user need not keep its Process), it is checked
  * after every kaa iteration and stopped at shutdown.
  * @param child - the running child.
+ * @param probe - check it after every iteration from now on; false for a
+ *   child whose exit its owner sees by other means until it calls
+ *   {@link probeExit} (a worker: EOF on its socket, which no other process
+ *   holds).
  * @example
  * supervise(this);
  */
-export function supervise(child: SupervisedChild): void {
+export function supervise(child: SupervisedChild, probe = true): void {
     children.add(child);
+    if (probe)
+        probeExit(child);
+}
+
+/**
+ * Checks a supervised child after every kaa iteration from now on (its
+ * owner expects it to exit, or saw a sign of it). Harmless twice.
+ * @param child - a child given to {@link supervise}.
+ * @example
+ * probeExit(run); // the worker's link reached EOF
+ */
+export function probeExit(child: SupervisedChild): void {
+    if (!children.has(child))
+        return;
+    probed.add(child);
     exits.start();
 }
 
@@ -81,7 +104,8 @@ export function supervise(child: SupervisedChild): void {
  */
 export function release(child: SupervisedChild): void {
     children.delete(child);
-    if (!children.size)
+    probed.delete(child);
+    if (!probed.size)
         exits.stop();
 }
 
@@ -116,6 +140,7 @@ export function stopAll(): InProgress<void> {
         fresh.forEach(c => tried.add(c));
         pending += fresh.length;
         for (const child of fresh) {
+            probeExit(child);
             child.stop().connectBoth(done, error => {
                 logException(error, `stopping ${child} at shutdown failed`);
                 done();

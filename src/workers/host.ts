@@ -63,6 +63,25 @@ let link: FrameLink<Message> | null = null;
 let hooks: StartStop | null = null;
 let exitStatus = 0;
 
+/**
+ * Makes the link's fd close-on-exec, keeping its number (moved away and
+ * back: `Gio.UnixFDList` dups with `F_DUPFD_CLOEXEC` to the lowest free fd),
+ * so that no process this worker starts holds the link: its EOF tells the
+ * main process at once that the worker is gone (process/supervisor.ts
+ * probes a worker's exit only from then on).
+ * @returns the fd (`fd` itself unless a lower one was free).
+ */
+function closeOnExec(fd: number): number {
+    const away = new Gio.UnixFDList();
+    away.append(fd);
+    const moved = away.steal_fds()[0];
+    GLib.close(fd);
+    const back = new Gio.UnixFDList();
+    back.append(moved);
+    GLib.close(moved);
+    return back.steal_fds()[0];
+}
+
 function connect(): FrameLink<Message> {
     const executor = new Executor(frame => link?.send(frame) ?? false);
     // Whether nothing but the next frame can need this process now (see the module comment).
@@ -76,10 +95,11 @@ function connect(): FrameLink<Message> {
         }
         return IDLE_WAIT;
     };
-    const transport = new FrameLink(3, new FrameReader(), {
+    const fd = closeOnExec(3);
+    const transport = new FrameLink(fd, new FrameReader(), {
         frame: message => executor.handle(message),
         closed: error => finish(error),
-    }, { blockingWrites: true, readBurst: Infinity, idleWait }, Gio.Socket.new_from_fd(3));
+    }, { blockingWrites: true, readBurst: Infinity, idleWait }, Gio.Socket.new_from_fd(fd));
     link = transport;
     setHostLink({ send: frame => transport.send(frame) });
     return transport;

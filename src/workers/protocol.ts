@@ -9,13 +9,18 @@
  *     binary  the raw bytes of every Uint8Array/ArrayBuffer/GLib.Bytes in
  *             the message, in order (codec.ts refers to them by offset)
  *
- * Binary values are never base64'd. A frame whose magic is wrong, whose
+ * Binary values are never base64'd. A frame with a large binary section
+ * pads its JSON with spaces so that header and JSON fill the reader's first
+ * read (`FRAME_HEAD_READ`, io/link.ts): the binary section then arrives in
+ * a read of its own, which the reader hands on as it is, without a copy.
+ * A frame whose magic is wrong, whose
  * lengths exceed {@link MAX_FRAME_BYTES}, or whose JSON does not parse is a
  * protocol error: the reader throws, and the side that reads it gives up on
  * the link at once (the parent fails the worker's calls with a WorkerError,
  * a worker exits) — it never waits for bytes that will not come.
  * @module
  */
+import { FRAME_HEAD_READ } from '../io/link.js';
 import { decodeValue, type Encoder } from './codec.js';
 
 const MAGIC = 0x4b41;
@@ -111,20 +116,24 @@ export function encodeFrameParts(message: Message, enc: Encoder | null): Uint8Ar
     const json = encoder.encode(JSON.stringify(message));
     if (json.length + binLength > MAX_FRAME_BYTES)
         throw new RangeError(`a worker message of ${json.length + binLength} bytes exceeds the limit of ${MAX_FRAME_BYTES} bytes`);
-    const head = new Uint8Array(HEADER_BYTES + json.length);
+    // JSON allows trailing spaces: the binary section starts after the reader's first read.
+    const jsonLength = Math.max(json.length, FRAME_HEAD_READ - HEADER_BYTES);
+    const head = new Uint8Array(HEADER_BYTES + jsonLength).fill(0x20, HEADER_BYTES + json.length);
     head.set(json, HEADER_BYTES);
     const view = new DataView(head.buffer, 0, HEADER_BYTES);
     view.setUint32(0, ((MAGIC << 16) | (enc.tagged ? FLAG_TAGGED : 0)) >>> 0, true);
-    view.setUint32(4, json.length, true);
+    view.setUint32(4, jsonLength, true);
     view.setUint32(8, binLength, true);
     return [head, ...enc.blobs.filter(blob => blob.length > 0)];
 }
 
 /**
  * Cuts frames out of the byte stream of a pipe. Feed it what the pipe gave
- * (`push`), then take frames (`next`) until it returns null. The binary
- * section of a frame is copied into a buffer of its own as it arrives, so
- * the pipe's chunks can be collected at once.
+ * (`push`), then take frames (`next`) until it returns null. A binary
+ * section that arrives as one whole chunk of its own (a read of exactly
+ * {@link FrameReader.pending} bytes after the head) is taken as it is;
+ * otherwise it is copied into a buffer of its own as it arrives, so the
+ * pipe's chunks can be collected at once.
  * @example
  * reader.push(chunk);
  * for (let m = reader.next(); m; m = reader.next()) handle(m);
@@ -140,11 +149,18 @@ export class FrameReader {
     #binary: Uint8Array | null = null;
     #filled = 0;
 
-    /** Bytes still missing from the frame being read (0 when its header has not arrived). */
+    /**
+     * Bytes still missing from the frame being read, up to the end of its
+     * JSON while that is incomplete, else to the end of the frame (0 when its
+     * header has not arrived): a read of this size gets the binary section
+     * alone, which then needs no copy.
+     */
     get pending(): number {
         if (this.#flags < 0)
             return 0;
-        return this.#jsonLength + this.#binLength - this.#filled - this.#available - (this.#message ? this.#jsonLength : 0);
+        if (this.#message === null)
+            return this.#jsonLength - this.#available;
+        return this.#binLength - this.#filled - this.#available;
     }
 
     /** Size (JSON + binary) of the frame being read; 0 when its header has not arrived. */
@@ -171,6 +187,18 @@ export class FrameReader {
     next(): Message | null {
         if (this.#message === null && !this.#readHead())
             return null;
+        if (this.#binLength > 0 && this.#binary === null) {
+            const first = this.#chunks[0];
+            if (first === undefined)
+                return null;
+            if (first.length === this.#binLength && first.byteOffset === 0 && first.buffer.byteLength === first.length) {
+                // The binary section is a read of its own: taken as it is, no copy.
+                this.#binary = this.#take(this.#binLength);
+                this.#filled = this.#binLength;
+            } else {
+                this.#binary = new Uint8Array(this.#binLength);
+            }
+        }
         if (this.#binary !== null) {
             while (this.#filled < this.#binLength && this.#available > 0) {
                 const part = this.#take(Math.min(this.#binLength - this.#filled, this.#chunks[0].length));
@@ -218,7 +246,7 @@ export class FrameReader {
         if (!Array.isArray(message) || typeof message[0] !== 'number')
             throw new Error('kaa worker protocol: malformed frame (not a message array)');
         this.#message = message;
-        this.#binary = this.#binLength ? new Uint8Array(this.#binLength) : null;
+        this.#binary = null;
         return true;
     }
 

@@ -155,7 +155,10 @@ export class Worker {
         this.#stderr = stderr ? openTransport(stderr, IO_READ, true, 'a worker\'s stderr') : null;
         this.#stderr?.startReading({ data: chunk => this.#onStderr(chunk), end: () => this.#stderrClosed() }, 4096);
         this.#stderrOpen = this.#stderr !== null;
-        this.#run = new Run(RUN_HOOKS, this, this.#proc, new InProgress<number>({ name: `worker ${this.pid}` }), ['kaa-worker', ...args]);
+        // Its exit shows as EOF on the link first (the worker's end is close-on-exec: no grandchild holds it),
+        // so the supervisor asks it after every iteration only from then on (or once it is being stopped).
+        this.#run = new Run(RUN_HOOKS, this, this.#proc, new InProgress<number>({ name: `worker ${this.pid}` }),
+            ['kaa-worker', ...args], false);
     }
 
     /** Calls in flight. */
@@ -222,6 +225,7 @@ export class Worker {
             return;
         this.#killedFor ??= reason ?? new WorkerError(`worker ${this.pid} was killed (SIGKILL)`, { signal: 9 });
         this.#lost = true;
+        this.#run.probeExit();
         this.#proc.force_exit();
         this.#dying(null);
     }
@@ -235,6 +239,7 @@ export class Worker {
         if (this.#state !== 'running' || this.#stopping)
             return;
         this.#stopping = true;
+        this.#run.probeExit();
         this.#link.shutdownWrite();
         this.#arm(grace, () => {
             if (this.#state !== 'dead')
@@ -338,6 +343,7 @@ export class Worker {
             this.#proc.force_exit();
         }
         this.#link.close();
+        this.#run.probeExit();
         this.#run.poll();
     }
 

@@ -111,6 +111,9 @@ describe('security', () => {
                 expect(unix.get(inode)).withContext(`worker ${pid} fd 3 in /proc/net/unix`).toEqual({ state: '03', path: '' });
                 expect(ours.has(fds['3'])).withContext('the parent does not keep the worker\'s end').toBeFalse();
                 expect(fds['0']).withContext(`worker ${pid} stdin`).toBe('/dev/null');
+                // close-on-exec (O_CLOEXEC): nothing the worker starts holds its link, whose EOF tells us it died
+                const flags = parseInt(/flags:\s*([0-7]+)/.exec(read(`/proc/${pid}/fdinfo/3`))?.[1] ?? '0', 8);
+                expect(flags & 0o2000000).withContext(`worker ${pid} fd 3 flags ${flags.toString(8)}`).toBe(0o2000000);
             }
         } finally {
             pool.stop().wait(10);

@@ -4,7 +4,8 @@
 // oversized frames fail.
 import GLib from 'gi://GLib';
 import { Encoder } from '../../src/workers/codec.js';
-import { FrameReader, MAX_FRAME_BYTES, RESULT, encodeFrame, type Message } from '../../src/workers/protocol.js';
+import { FRAME_HEAD_READ } from '../../src/io/link.js';
+import { FrameReader, MAX_FRAME_BYTES, RESULT, encodeFrame, encodeFrameParts, type Message } from '../../src/workers/protocol.js';
 import { InProgressAborted, WorkerError } from '../../src/notifier/errors.js';
 
 /** Sends `value` through a RESULT frame, cut into `pieces` chunks, and returns what comes out. */
@@ -168,6 +169,49 @@ describe('the worker framing', () => {
         expect(reader.next()).toEqual([RESULT, 1, 1, 'a']);
         expect(reader.next()).toEqual([RESULT, 2, 1, 'b']);
         expect(reader.next()).toBeNull();
+    });
+
+    it('hands a large binary section that arrives as a read of its own on as it is, without a copy', () => {
+        const payload = new Uint8Array(100000).fill(7);
+        const encoder = new Encoder();
+        const parts = encodeFrameParts([RESULT, 1, 1, encoder.encode(payload, 'value')], encoder);
+        expect(parts.length).toBe(2);
+        expect(parts[0].length).toBe(FRAME_HEAD_READ); // the JSON is padded to the reader's first read
+        const reader = new FrameReader();
+        reader.push(parts[0].slice());
+        expect(reader.next()).toBeNull();
+        expect(reader.pending).toBe(payload.length);
+        const arrived = parts[1].slice(); // as a read gives it: a buffer of its own
+        reader.push(arrived);
+        const value = (reader.next() as Message)[3] as Uint8Array;
+        expect(value.buffer).toBe(arrived.buffer);
+        expect(value.length).toBe(payload.length);
+        // Arriving in pieces, or behind other bytes, it is copied into a buffer of its own.
+        const again = new FrameReader();
+        again.push(parts[0].slice());
+        again.push(parts[1].slice(0, 5000));
+        again.push(parts[1].slice(5000));
+        const copied = (again.next() as Message)[3] as Uint8Array;
+        expect(copied.buffer.byteLength).toBe(payload.length);
+        expect(copied.every(b => b === 7)).toBeTrue();
+    });
+
+    it('asks for the rest of a long JSON first, then for the binary section alone', () => {
+        const encoder = new Encoder();
+        const long = 'x'.repeat(1000);
+        const parts = encodeFrameParts([RESULT, 1, 1, encoder.encode([long, new Uint8Array(70000)], 'value')], encoder);
+        const reader = new FrameReader();
+        reader.push(parts[0].slice(0, FRAME_HEAD_READ));
+        expect(reader.next()).toBeNull();
+        expect(reader.pending).toBe(parts[0].length - FRAME_HEAD_READ);
+        reader.push(parts[0].slice(FRAME_HEAD_READ));
+        expect(reader.next()).toBeNull();
+        expect(reader.pending).toBe(70000);
+        const arrived = parts[1].slice();
+        reader.push(arrived);
+        const [text, bytes] = (reader.next() as Message)[3] as [string, Uint8Array];
+        expect(text).toBe(long);
+        expect(bytes.buffer).toBe(arrived.buffer);
     });
 
     it('fails on bytes that are not a frame', () => {

@@ -23,7 +23,7 @@ import { follow } from './chain.js';
 import { Core } from './core.js';
 import { bindCores, combineWith } from './internal.js';
 import type { InProgressStatus } from './status.js';
-import { isThenable, requireSeconds } from './support.js';
+import { Hop, isThenable, requireSeconds } from './support.js';
 import { mirrorWithTimeout } from './timeout.js';
 import { takeFailure } from './unhandled.js';
 import { wait } from './wait.js';
@@ -225,9 +225,13 @@ export class InProgress<T = unknown> implements PromiseLike<T> {
      */
     then<R1 = T, R2 = never>(onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
         onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null): Promise<R1 | R2> {
-        return new Promise<T>((resolve, reject) => {
-            this.#core.react({ ok: resolve as (v: unknown) => void, err: reject, fn: null, passive: false });
-        }).then(onFulfilled, onRejected);
+        // One Promise, resolved with a Hop (support.ts) that runs the callback in a promise job.
+        let settle!: (hop: Hop) => void;
+        const promise = new Promise<R1 | R2>(resolve => (settle = resolve as (hop: Hop) => void));
+        const f = onFulfilled as ((v: unknown) => unknown) | null | undefined;
+        const r = onRejected as ((e: unknown) => unknown) | null | undefined;
+        this.#core.react({ ok: v => settle(new Hop(true, v, f, r)), err: e => settle(new Hop(false, e, f, r)), fn: null, passive: false });
+        return promise;
     }
 
     /**

@@ -167,6 +167,39 @@ describe('InProgress', () => {
             expect(p).toBeInstanceOf(Promise);
             return p.then(v => expect(v).toBe(2));
         });
+
+        it('runs then() callbacks in a promise job, and routes what they return or throw', async () => {
+            const ip = new InProgress<number>();
+            const order: string[] = [];
+            const doubled = ip.then(v => (order.push('ok'), v * 2));
+            const thrown = ip.then(() => {
+                throw new RangeError('from the callback');
+            });
+            const followed = ip.then(v => Promise.resolve(v + 1));
+            const passed = ip.then(null, () => 'not called');
+            ip.finish(21);
+            order.push('after finish');
+            expect(order).toEqual(['after finish']);
+            expect(await doubled).toBe(42);
+            await expectAsync(thrown).toBeRejectedWithError(RangeError, 'from the callback');
+            expect(await followed).toBe(22);
+            expect(await passed).toBe(21);
+            expect(order).toEqual(['after finish', 'ok']);
+        });
+
+        it('passes a failure to the second then() callback, or on as the rejection', async () => {
+            const ip = new InProgress<number>();
+            let seen: unknown = null;
+            const handled = ip.then(() => 'not called', e => (seen = e, 'handled'));
+            const passed = ip.then(v => v);
+            const error = new TypeError('bad');
+            ip.throw(error);
+            expect(seen).toBeNull();
+            expect(await handled).toBe('handled');
+            expect(seen).toBe(error);
+            await expectAsync(passed).toBeRejectedWith(error);
+            await expectAsync(new InProgress<number>().throw(error).then()).toBeRejectedWith(error);
+        });
     });
 
     describe('abort()', () => {

@@ -158,6 +158,20 @@ describe('the worker codec', () => {
 });
 
 describe('the worker framing', () => {
+    it('writes the JSON as UTF-8, ASCII or not, short or long', () => {
+        const utf8 = new TextEncoder();
+        const texts = ['plain', 'é', 'a😀b', 'x'.repeat(1000) + 'ü', 'y'.repeat(1020), 'z'.repeat(1021), 'q'.repeat(3000) + 'ß', '\ud800'];
+        for (const text of texts) {
+            const message = [RESULT, 7, 1, text];
+            const frame = encodeFrame(message, null);
+            expect(frame.subarray(12)).toEqual(utf8.encode(JSON.stringify(message)));
+            expect(new DataView(frame.buffer, frame.byteOffset).getUint32(4, true)).toBe(frame.length - 12);
+            const reader = new FrameReader();
+            reader.push(frame);
+            expect(reader.next()).toEqual(message);
+        }
+    });
+
     it('cuts several frames out of one chunk and one frame out of many', () => {
         const one = encodeFrame([RESULT, 1, 1, 'a'], null), two = encodeFrame([RESULT, 2, 1, 'b'], null);
         const both = new Uint8Array(one.length + two.length);

@@ -62,18 +62,24 @@ const hashOnMainLoop = kaa.coroutine(function* (status, rounds) {
 
 const startJob = HAS_WORKERS ? kaa.threaded({ progress: true })(hashRounds) : hashOnMainLoop;
 
-/** Renders `widget` with GTK's own renderer and saves it as a PNG. */
+/**
+ * Renders `widget` with GTK's own renderer and saves it as a PNG.
+ * Returns false when the window has not been drawn yet (nothing to render).
+ */
 function saveScreenshot(widget, path) {
-    GLib.mkdir_with_parents(GLib.path_get_dirname(path), 0o755);
+    const renderer = widget.get_native()?.get_renderer();
+    if (!widget.get_mapped() || !renderer)
+        return false;
     const paintable = new Gtk.WidgetPaintable({ widget });
     const snapshot = new Gtk.Snapshot();
     paintable.snapshot(snapshot, widget.get_width(), widget.get_height());
     const node = snapshot.to_node();
     if (!node)
-        throw new Error('the window rendered nothing');
-    const texture = widget.get_native().get_renderer().render_texture(node, null);
-    if (!texture.save_to_png(path))
+        return false;
+    GLib.mkdir_with_parents(GLib.path_get_dirname(path), 0o755);
+    if (!renderer.render_texture(node, null).save_to_png(path))
         throw new Error(`could not write ${path}`);
+    return true;
 }
 
 /** The window and what its buttons do. */
@@ -197,7 +203,12 @@ const autoclick = kaa.coroutine(function* (demo) {
     print(`clock: ${demo.clock.get_label()}`);
     if (SCREENSHOT) {
         yield kaa.delay(0.1); // one more frame with the final state
-        saveScreenshot(demo.window, SCREENSHOT);
+        // Under load the window's first frames can come late: try each 0.1 s.
+        for (let frames = 0; !saveScreenshot(demo.window, SCREENSHOT); frames++) {
+            if (frames === 100)
+                throw new Error('the window was not drawn within 10 s');
+            yield kaa.delay(0.1);
+        }
         print(`screenshot: ${SCREENSHOT}`);
     }
 });
@@ -209,7 +220,7 @@ app.connect('activate', () => {
     demo.window.present();
     if (AUTOCLICK) {
         autoclick(demo).connectBoth(() => kaa.main.stop(), error => {
-            printerr(`autoclick failed: ${error?.stack ?? error}`);
+            printerr(`autoclick failed: ${error}\n${error?.stack ?? ''}`);
             throw new kaa.SystemExit(1);
         });
     }

@@ -97,6 +97,19 @@ export function socketPair(): [Gio.Socket, Gio.Socket] {
 }
 
 /**
+ * A duplicate of `fd` on the lowest free fd, close-on-exec, owned by the
+ * caller (`Gio.UnixFDList` dups with `F_DUPFD_CLOEXEC`).
+ * @param fd - an open fd.
+ * @returns the new fd.
+ * @internal
+ */
+export function dupFd(fd: number): number {
+    const list = new Gio.UnixFDList();
+    list.append(fd);
+    return list.steal_fds()[0];
+}
+
+/**
  * A duplicate of `socket`'s fd, owned by the caller (close-on-exec), e.g.
  * for `Gio.SubprocessLauncher.take_fd()`.
  * @param socket - the socket.
@@ -104,7 +117,5 @@ export function socketPair(): [Gio.Socket, Gio.Socket] {
  * @internal
  */
 export function dupSocketFd(socket: Gio.Socket): number {
-    const list = new Gio.UnixFDList();
-    list.append(socket.get_fd());
-    return list.steal_fds()[0];
+    return dupFd(socket.get_fd());
 }

@@ -27,8 +27,11 @@ export const LAZY_PART_NAME = 'kaa-lazy.js';
 /** The sections of kaa-lazy.js, in the order they load. */
 export type LazySection = 'async' | 'io';
 
-/** The line before each section's code in kaa-lazy.js (scripts/build.mjs writes them). */
-export const sectionMarker = (section: LazySection): string => `// kaa-lazy section: ${section}`;
+/** How the line before each section's code in kaa-lazy.js begins (scripts/build.mjs writes them). */
+const SECTION_PREFIX = '// kaa-lazy section: ';
+
+/** The line before each section's code in kaa-lazy.js. */
+export const sectionMarker = (section: LazySection): string => `${SECTION_PREFIX}${section}`;
 
 /** What a section exports, by name. */
 export type LazyPart = Readonly<Record<string, unknown>>;
@@ -49,54 +52,56 @@ interface SectionText {
     readonly linesBefore: number;
 }
 
-const SECTION_PREFIX = '// kaa-lazy section: ';
+/**
+ * Picks `section` out of kaa-lazy.js's lines (each with its line end),
+ * stopping at the next section: the lines after it are never asked for.
+ */
+function findSection(lines: Iterable<string>, section: LazySection): SectionText | null {
+    const marker = sectionMarker(section);
+    const body: string[] = [];
+    let linesBefore = 0;
+    let inside = false;
+    for (const line of lines) {
+        if (line.startsWith(SECTION_PREFIX)) {
+            if (inside)
+                break;
+            inside = line.trimEnd() === marker;
+            linesBefore++;
+        } else if (inside) {
+            body.push(line);
+        } else {
+            linesBefore++;
+        }
+    }
+    return inside ? { body: body.join(''), linesBefore } : null;
+}
 
-/** Reads `section` from a file line by line, stopping at the next section: the rest of the file is never read. */
-function readFileSection(path: string, section: LazySection): SectionText | null {
+/** A file's lines, read one by one through GLib as they are asked for. */
+function* fileLines(path: string): Generator<string> {
     const channel = GLib.IOChannel.new_file(path, 'r');
     try {
-        const marker = sectionMarker(section);
-        const lines: string[] = [];
-        let linesBefore = 0;
-        let inside = false;
         for (;;) {
             const [status, line] = channel.read_line();
             if (status !== GLib.IOStatus.NORMAL || line === null)
-                break;
-            if (line.startsWith(SECTION_PREFIX)) {
-                if (inside)
-                    break;
-                inside = line.trimEnd() === marker;
-                linesBefore++;
-            } else if (inside) {
-                lines.push(line);
-            } else {
-                linesBefore++;
-            }
+                return;
+            yield line;
         }
-        return inside ? { body: lines.join(''), linesBefore } : null;
     } finally {
         channel.shutdown(false);
     }
 }
 
-/** Reads `section` from a whole file read through Gio (a GResource). */
-function readUriSection(uri: string, section: LazySection): SectionText | null {
+/** The lines of a file read whole through Gio (a GResource). */
+function uriLines(uri: string): string[] {
     const text = new TextDecoder().decode(imports.gi.Gio.File.new_for_uri(uri).load_contents(null)[1]);
-    const marker = `\n${sectionMarker(section)}\n`;
-    const at = text.indexOf(marker);
-    if (at < 0)
-        return null;
-    const start = at + marker.length;
-    const next = text.indexOf(`\n${SECTION_PREFIX}`, start);
-    return { body: text.slice(start, next < 0 ? text.length : next + 1), linesBefore: text.slice(0, start).split('\n').length - 1 };
+    return text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
 }
 
 /** `section` of kaa-lazy.js at `uri`: a file through GLib (the first use of Gio would cost more than compiling the section), else through Gio. */
 function readSection(uri: string, section: LazySection): SectionText {
     let found: SectionText | null;
     try {
-        found = uri.startsWith('file:') ? readFileSection(GLib.filename_from_uri(uri)[0], section) : readUriSection(uri, section);
+        found = findSection(uri.startsWith('file:') ? fileLines(GLib.filename_from_uri(uri)[0]) : uriLines(uri), section);
     } catch (e) {
         throw new Error(`kaa: cannot load ${uri}, the part of kaa with InProgress, IOChannel, Socket, Process and the ` +
             `workers (${e instanceof Error ? e.message : String(e)}): when you bundle kaa into your app, copy ` +

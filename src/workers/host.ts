@@ -38,6 +38,7 @@ import { coarseScheduler, defer, deferred, scheduler } from '../notifier/schedul
 import { addIdle, liveSources } from '../notifier/sources.js';
 import { logException } from '../notifier/log.js';
 import { FrameLink } from '../io/link.js';
+import { dupFd } from '../io/socket-pair.js';
 import { Executor } from './executor.js';
 import { RESOURCE_BOOT_HOOK } from './locate.js';
 import { failMainCalls, pendingMainCalls, setHostLink } from './main-calls.js';
@@ -65,21 +66,18 @@ let exitStatus = 0;
 
 /**
  * Makes the link's fd close-on-exec, keeping its number (moved away and
- * back: `Gio.UnixFDList` dups with `F_DUPFD_CLOEXEC` to the lowest free fd),
+ * back with {@link dupFd}, which dups close-on-exec to the lowest free fd),
  * so that no process this worker starts holds the link: its EOF tells the
  * main process at once that the worker is gone (process/supervisor.ts
  * probes a worker's exit only from then on).
  * @returns the fd (`fd` itself unless a lower one was free).
  */
 function closeOnExec(fd: number): number {
-    const away = new Gio.UnixFDList();
-    away.append(fd);
-    const moved = away.steal_fds()[0];
+    const moved = dupFd(fd);
     GLib.close(fd);
-    const back = new Gio.UnixFDList();
-    back.append(moved);
+    const back = dupFd(moved);
     GLib.close(moved);
-    return back.steal_fds()[0];
+    return back;
 }
 
 function connect(): FrameLink<Message> {

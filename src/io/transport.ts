@@ -47,6 +47,7 @@ import { Probe } from '../notifier/source.js';
 import { entryIn, scheduler, type ScheduledEntry } from '../notifier/scheduler.js';
 import { logException } from '../notifier/log.js';
 import { reportException } from '../notifier/sources.js';
+import { LANDING_MIN, LandingBuffer } from './landing.js';
 import { isReadable, noteRead, pollable, writeNonblocking } from './streams.js';
 import { FdWatch, isCancelled, isWouldBlock } from './watch.js';
 
@@ -122,6 +123,8 @@ export class Transport {
     #closed = false;
     /** The landing buffer of async reads (made on the first one). */
     #landing: Gio.BufferedInputStream | null = null;
+    /** Where large synchronous reads land, where that pays (landing.ts); made on the first one. */
+    #bulk: LandingBuffer | null | undefined;
     #onWritable: (() => void) | null = null;
     #wokeByFd = false;
     /** The current `waitWritable()` waits on the fd (not on a retry timer). */
@@ -205,11 +208,14 @@ export class Transport {
      * an fd known to be readable. Kind `fd` only.
      * The caller counts the bytes toward its GC policy (the frame link: io/gc.ts).
      * @param size - the most bytes to read (all of them are allocated until a GC).
-     * @returns the bytes (a view of the read's own buffer, not a copy); empty at EOF.
+     * @returns the bytes (the read's own memory: never copied again); empty at EOF.
      * @throws the `GLib.Error` of a failed read.
      */
     readSync(size: number): Uint8Array {
-        return (this.#input as Gio.InputStream).read_bytes(size, null).toArray();
+        const input = this.#input as Gio.InputStream;
+        if (size >= LANDING_MIN && (this.#bulk ??= LandingBuffer.for(input)) !== null)
+            return this.#bulk.read(size);
+        return input.read_bytes(size, null).toArray();
     }
 
     /**

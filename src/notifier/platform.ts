@@ -27,6 +27,10 @@
  *
  * What did not move, and is used directly elsewhere: `Gio.UnixSocketAddress`,
  * `Gio.UnixFDList`, `GLib.IOChannel.unix_new`, `Gio.Credentials.get_unix_pid`.
+ *
+ * One behaviour changed without a rename, and is asked here too:
+ * `GLib.Bytes.toArray()` is a view of the bytes' memory on GJS 1.74 and a
+ * copy on 1.82 and 1.90 (see {@link bytesToArrayCopies}).
  * @module
  */
 import GLib from 'gi://GLib';
@@ -207,4 +211,24 @@ export function unixInputStream(fd: number, closeFd: boolean): Gio.InputStream {
  */
 export function unixOutputStream(fd: number, closeFd: boolean): Gio.OutputStream {
     return streams().output.new(fd, closeFd);
+}
+
+let toArrayCopies: boolean | null = null;
+
+/**
+ * Whether `GLib.Bytes.toArray()` copies the bytes into a new JS buffer (GJS
+ * 1.82, 1.90: a write to the array no longer reaches the `GLib.Bytes`)
+ * rather than viewing the bytes' own memory (GJS 1.74). Asked once, of a
+ * one-byte `GLib.Bytes`: where it copies, a read that goes through a
+ * `GLib.Bytes` pays for a fresh buffer and a copy, and reading into a
+ * reused C buffer that is copied once is cheaper (io/landing.ts).
+ * @internal
+ */
+export function bytesToArrayCopies(): boolean {
+    if (toArrayCopies === null) {
+        const bytes = new GLib.Bytes(new Uint8Array([0]));
+        bytes.toArray()[0] = 1;
+        toArrayCopies = bytes.toArray()[0] === 0;
+    }
+    return toArrayCopies;
 }

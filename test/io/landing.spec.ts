@@ -1,0 +1,77 @@
+// io/landing.ts: where GLib.Bytes.toArray() copies (GJS 1.82, 1.90), large
+// synchronous reads land in one reused C buffer and are copied once, instead
+// of a fresh read_bytes() buffer per read plus toArray()'s copy. The landing
+// buffer hands over every byte it read (nothing stays behind for plain reads
+// that follow), grows to the largest read, and a frame link's transport uses
+// it for its large reads exactly where toArray() copies.
+import Gio from 'gi://Gio';
+import { LANDING_MIN, LandingBuffer } from '../../src/io/landing.js';
+import { openTransport } from '../../src/io/source.js';
+import { IO_READ } from '../../src/io/monitor.js';
+import { bytesToArrayCopies } from '../../src/notifier/platform.js';
+import { concat, pseudoRandom, rmtree, sha256, tmpdir } from './helpers.js';
+
+/** A file holding `data`, opened for reading (reads of a file return all they ask for, up to its end). */
+function loaded(data: Uint8Array): { input: Gio.FileInputStream; close(): void } {
+    const dir = tmpdir();
+    const file = Gio.File.new_for_path(`${dir}/data`);
+    file.replace_contents(data, null, false, Gio.FileCreateFlags.NONE, null);
+    const input = file.read(null);
+    return { input, close: () => {
+        input.close(null);
+        rmtree(dir);
+    } };
+}
+
+describe('the landing buffer', () => {
+    it('says toArray() copies exactly where a write to its array does not reach the GLib.Bytes read', () => {
+        const pipe = loaded(new Uint8Array([5, 6, 7]));
+        const bytes = pipe.input.read_bytes(3, null);
+        bytes.toArray()[0] = 9;
+        expect(bytesToArrayCopies()).toBe(bytes.toArray()[0] === 5);
+        expect(LandingBuffer.for(pipe.input) !== null).toBe(bytesToArrayCopies());
+        pipe.close();
+    });
+
+    it('lands large reads whole and in order, keeps nothing back, and ends with an empty read at EOF', () => {
+        const data = pseudoRandom(3 * 1024 * 1024 + 12345, 7);
+        const pipe = loaded(data);
+        const landing = new LandingBuffer(pipe.input, LANDING_MIN);
+        const got: Uint8Array[] = [];
+        // Each read returns what one read(2) gave: at most its size, never more.
+        for (const size of [100, 1024 * 1024, LANDING_MIN, 2 * 1024 * 1024]) {
+            const before = got.reduce((n, c) => n + c.length, 0);
+            const chunk = landing.read(size);
+            expect(chunk.length).toBeGreaterThan(0);
+            expect(chunk.length).toBeLessThanOrEqual(size);
+            expect(chunk.byteOffset).toBe(0);
+            expect(chunk.buffer.byteLength).toBe(chunk.length);
+            got.push(chunk);
+            // A plain read of the stream right after takes the very next bytes.
+            const plain = pipe.input.read_bytes(10, null).toArray();
+            expect(Array.from(plain)).toEqual(Array.from(data.subarray(before + chunk.length, before + chunk.length + 10)));
+            got.push(plain.slice());
+        }
+        for (let chunk = landing.read(LANDING_MIN); chunk.length; chunk = landing.read(LANDING_MIN))
+            got.push(chunk);
+        expect(sha256(concat(got))).toBe(sha256(data));
+        expect(landing.read(LANDING_MIN).length).toBe(0);
+        pipe.close();
+    });
+
+    it('serves the large synchronous reads of an fd transport exactly where toArray() copies', () => {
+        const data = pseudoRandom(1024 * 1024, 11);
+        const pipe = loaded(data);
+        const transport = openTransport(pipe.input, IO_READ, false, 'a landing spec');
+        const read = spyOn(LandingBuffer.prototype, 'read').and.callThrough();
+        const small = transport.readSync(LANDING_MIN - 1);
+        expect(read).not.toHaveBeenCalled();
+        const chunks = [small];
+        for (let chunk = transport.readSync(1024 * 1024); chunk.length; chunk = transport.readSync(1024 * 1024))
+            chunks.push(chunk);
+        expect(read.calls.count() > 0).toBe(bytesToArrayCopies());
+        expect(sha256(concat(chunks))).toBe(sha256(data));
+        transport.close();
+        pipe.close();
+    });
+});

@@ -89,6 +89,14 @@ const SCENARIOS = [
             lines: [['gjs', 'pipe-framed-gc'], ['gjs', 'dbus-p2p'], ['node', 'fork-advanced'], ['node', 'fork-json']] },
     },
     {
+        // The peers' `payload` calls carry 1 MiB one way (the answer is its length), as this one does;
+        // worker-1mib carries it both ways.
+        name: 'worker-1mib-in', kind: 'script', needs: ['threaded', 'ThreadPool'], unit: 'calls/s', rate: true,
+        extras: ['mb_per_s', 'ms_per_call', 'cpu_s', 'max_rss_mib'],
+        peers: { scenario: 'rpc-roundtrip', value: r => r.payload_calls / r.payload_seconds, extras: ['payload_mib_per_s'],
+            lines: [['gjs', 'pipe-framed-gc'], ['gjs', 'dbus-p2p'], ['node', 'fork-advanced'], ['node', 'fork-json']] },
+    },
+    {
         // 'raw' is kaa with one worker here: ratio = time on 1 worker ÷ time on 2 (DESIGN §7).
         name: 'pool-scaling', kind: 'script', needs: ['threaded', 'ThreadPool'], unit: 's', rate: false,
         extras: ['workers', 'calls', 'cpu_s'],

@@ -7,7 +7,7 @@
 // read_bytes_async loop. Child: the same reader/writer on its stdin/stdout.
 //
 // Frame: u32 LE JSON length | u32 LE payload length | JSON header | payload
-// (the payload travels raw). Methods: `noop` → null, `echo` → the payload
+// (the payload travels raw). Methods: `noop` → null, `length` → the payload's length, `echo` → the payload
 // back, `burn` (n) → a CPU-bound sum.
 //
 // GJS 1.74 drops async completions during an incremental GC (DESIGN.md §1),
@@ -217,7 +217,7 @@ if (ARGV[0] === 'child') {
         if (header.method === 'echo')
             writer.send({ id: header.id }, payload);
         else
-            writer.send({ id: header.id, result: header.method === 'burn' ? burn(header.arg) : null });
+            writer.send({ id: header.id, result: header.method === 'burn' ? burn(header.arg) : header.method === 'length' ? payload?.length ?? 0 : null });
     }, () => loop.quit());
     loop.run();
 }

@@ -1,6 +1,8 @@
 /**
  * `LandingBuffer`: large reads on a GJS where `GLib.Bytes.toArray()` copies
- * (1.82, 1.90; feature-detected in notifier/platform.ts).
+ * (1.82, 1.90; feature-detected in notifier/platform.ts) — an fd
+ * transport's reads of {@link LANDING_MIN} bytes or more: a frame link's
+ * reads of a frame's rest, and an IOChannel's reads after fd readiness.
  *
  * There `read_bytes(n).toArray()` costs, for every read: a fresh `g_malloc`
  * of n bytes that the kernel fills (for 1 MiB, ~260 page faults of fresh
@@ -18,7 +20,9 @@
  * Measured (1 MiB over a socket pair, one process, GC every 32 MiB, GJS
  * 1.90): `read_bytes` + `toArray()` 77 + 103 µs a MiB (p90 of the copy 209
  * µs), landing buffer 76 + 41 µs (p90 43 µs); a full GC over 32 of the
- * former's garbage 1.8 ms, over the latter's 1.5 ms.
+ * former's garbage 1.8 ms, over the latter's 1.5 ms. 1 GiB through an
+ * IOChannel in 64 KiB reads (bench pipe-throughput, GJS 1.90): 594–664 →
+ * 833–1,000 MiB/s, 1.24–1.41 → 0.75–0.87 s of CPU, peak RSS 150 → 92 MiB.
  * @module
  */
 import Gio from 'gi://Gio';

@@ -4,9 +4,11 @@
  *
  * - `fd` — raw fds, pipes (Unix fd streams, see notifier/platform.ts, e.g.
  *   a `Gio.Subprocess`'s), sockets (`Gio.SocketConnection`), local files.
- *   Readiness comes from a GLib fd watch (watch.ts), then a
- *   synchronous `read_bytes()` that cannot block because the fd is ready, a
- *   few more while `is_readable()` says so (a burst saves loop iterations),
+ *   Readiness comes from a GLib fd watch (watch.ts), then a synchronous
+ *   `read_bytes()` that cannot block because the fd is ready (reads of 64
+ *   KiB or more go through a landing buffer where `toArray()` copies:
+ *   landing.ts), a few more while `is_readable()` says so (a burst saves
+ *   loop iterations),
  *   and writes with `write_nonblocking()` (the fd is made O_NONBLOCK).
  *   Why: `read_nonblocking()` and `read()` into a buffer are not callable
  *   from GJS (out caller-allocates arrays), `read_bytes()` is, and after
@@ -324,7 +326,8 @@ export class Transport {
         for (let i = 0; i < READ_BURST; i++) {
             let chunk: Uint8Array;
             try {
-                chunk = input.read_bytes(this.#chunkSize, null).toArray();
+                chunk = this.#chunkSize >= LANDING_MIN && (this.#bulk ??= LandingBuffer.for(input)) !== null
+                    ? this.#bulk.read(this.#chunkSize) : input.read_bytes(this.#chunkSize, null).toArray();
             } catch (error) {
                 return isWouldBlock(error) ? true : this.#fail(error);
             }

@@ -6,18 +6,20 @@
 // it for its large reads exactly where toArray() copies.
 import Gio from 'gi://Gio';
 import { LANDING_MIN, LandingBuffer } from '../../src/io/landing.js';
+import { IOChannel } from '../../src/io/channel.js';
 import { openTransport } from '../../src/io/source.js';
+import { main } from '../../src/notifier/loop.js';
 import { IO_READ } from '../../src/io/monitor.js';
 import { bytesToArrayCopies } from '../../src/notifier/platform.js';
-import { concat, pseudoRandom, rmtree, sha256, tmpdir } from './helpers.js';
+import { concat, pseudoRandom, reap, rmtree, sha256, tmpdir } from './helpers.js';
 
 /** A file holding `data`, opened for reading (reads of a file return all they ask for, up to its end). */
-function loaded(data: Uint8Array): { input: Gio.FileInputStream; close(): void } {
+function loaded(data: Uint8Array): { input: Gio.FileInputStream; path: string; close(): void } {
     const dir = tmpdir();
     const file = Gio.File.new_for_path(`${dir}/data`);
     file.replace_contents(data, null, false, Gio.FileCreateFlags.NONE, null);
     const input = file.read(null);
-    return { input, close: () => {
+    return { input, path: file.get_path() as string, close: () => {
         input.close(null);
         rmtree(dir);
     } };
@@ -73,5 +75,21 @@ describe('the landing buffer', () => {
         expect(sha256(concat(chunks))).toBe(sha256(data));
         transport.close();
         pipe.close();
+    });
+
+    it("serves an IOChannel's reads of 64 KiB chunks after fd readiness exactly where toArray() copies", () => {
+        const data = pseudoRandom(3 * 1024 * 1024 + 7, 13);
+        const file = loaded(data);
+        const proc = Gio.Subprocess.new(['cat', file.path], Gio.SubprocessFlags.STDOUT_PIPE);
+        const read = spyOn(LandingBuffer.prototype, 'read').and.callThrough();
+        const channel = new IOChannel(proc.get_stdout_pipe() as Gio.InputStream, { chunkSize: LANDING_MIN, encoding: null });
+        const got: Uint8Array[] = [];
+        channel.signals.read.connect(chunk => void got.push(chunk.slice()));
+        main.loop(() => channel.alive, 10);
+        expect(sha256(concat(got))).toBe(sha256(data));
+        expect(read.calls.count() > 0).toBe(bytesToArrayCopies());
+        channel.close();
+        reap(proc);
+        file.close();
     });
 });

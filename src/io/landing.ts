@@ -1,7 +1,7 @@
 /**
  * `LandingBuffer`: large reads on a GJS where `GLib.Bytes.toArray()` copies
  * (1.82, 1.90; feature-detected in notifier/platform.ts) — an fd
- * transport's reads of {@link LANDING_MIN} bytes or more: a frame link's
+ * transport's reads of {@link LANDING_MIN} to {@link LANDING_MAX} bytes: a frame link's
  * reads of a frame's rest, and an IOChannel's reads after fd readiness.
  *
  * There `read_bytes(n).toArray()` costs, for every read: a fresh `g_malloc`
@@ -30,6 +30,20 @@ import { bytesToArrayCopies } from '../notifier/platform.js';
 
 /** Reads from this size on go through a landing buffer (where it pays). */
 export const LANDING_MIN = 65536;
+/**
+ * Reads larger than this do not: the buffer keeps the size of its largest
+ * read for the stream's life (a frame link reads at most 4 MiB at once).
+ */
+export const LANDING_MAX = 4 * 1024 * 1024;
+
+/**
+ * Whether a read of `size` bytes goes through a landing buffer (where one is made).
+ * @param size - the most bytes the read asks for.
+ * @internal
+ */
+export function lands(size: number): boolean {
+    return size >= LANDING_MIN && size <= LANDING_MAX;
+}
 
 /** One reused C buffer that large reads of one stream land in. @internal */
 export class LandingBuffer {

@@ -6,7 +6,7 @@
  *   a `Gio.Subprocess`'s), sockets (`Gio.SocketConnection`), local files.
  *   Readiness comes from a GLib fd watch (watch.ts), then a synchronous
  *   `read_bytes()` that cannot block because the fd is ready (reads of 64
- *   KiB or more go through a landing buffer where `toArray()` copies:
+ *   KiB to 4 MiB go through a landing buffer where `toArray()` copies:
  *   landing.ts), a few more while `is_readable()` says so (a burst saves
  *   loop iterations),
  *   and writes with `write_nonblocking()` (the fd is made O_NONBLOCK).
@@ -49,7 +49,7 @@ import { Probe } from '../notifier/source.js';
 import { entryIn, scheduler, type ScheduledEntry } from '../notifier/scheduler.js';
 import { logException } from '../notifier/log.js';
 import { reportException } from '../notifier/sources.js';
-import { LANDING_MIN, LandingBuffer } from './landing.js';
+import { LandingBuffer, lands } from './landing.js';
 import { isReadable, noteRead, pollable, writeNonblocking } from './streams.js';
 import { FdWatch, isCancelled, isWouldBlock } from './watch.js';
 
@@ -214,8 +214,12 @@ export class Transport {
      * @throws the `GLib.Error` of a failed read.
      */
     readSync(size: number): Uint8Array {
-        const input = this.#input as Gio.InputStream;
-        if (size >= LANDING_MIN && (this.#bulk ??= LandingBuffer.for(input)) !== null)
+        return this.#readOnce(this.#input as Gio.InputStream, size);
+    }
+
+    /** One read: into the landing buffer where that pays (landing.ts), else `read_bytes()`. */
+    #readOnce(input: Gio.InputStream, size: number): Uint8Array {
+        if (lands(size) && (this.#bulk ??= LandingBuffer.for(input)) !== null)
             return this.#bulk.read(size);
         return input.read_bytes(size, null).toArray();
     }
@@ -326,8 +330,7 @@ export class Transport {
         for (let i = 0; i < READ_BURST; i++) {
             let chunk: Uint8Array;
             try {
-                chunk = this.#chunkSize >= LANDING_MIN && (this.#bulk ??= LandingBuffer.for(input)) !== null
-                    ? this.#bulk.read(this.#chunkSize) : input.read_bytes(this.#chunkSize, null).toArray();
+                chunk = this.#readOnce(input, this.#chunkSize);
             } catch (error) {
                 return isWouldBlock(error) ? true : this.#fail(error);
             }

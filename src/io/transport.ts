@@ -125,7 +125,7 @@ export class Transport {
     #closed = false;
     /** The landing buffer of async reads (made on the first one). */
     #landing: Gio.BufferedInputStream | null = null;
-    /** Where large synchronous reads land, where that pays (landing.ts); made on the first one. */
+    /** Where large reads land where that pays (landing.ts): made on the first one; null where it does not pay. */
     #bulk: LandingBuffer | null | undefined;
     #onWritable: (() => void) | null = null;
     #wokeByFd = false;
@@ -219,8 +219,12 @@ export class Transport {
 
     /** One read: into the landing buffer where that pays (landing.ts), else `read_bytes()`. */
     #readOnce(input: Gio.InputStream, size: number): Uint8Array {
-        if (lands(size) && (this.#bulk ??= LandingBuffer.for(input)) !== null)
-            return this.#bulk.read(size);
+        if (lands(size)) {
+            if (this.#bulk === undefined)
+                this.#bulk = LandingBuffer.for(input);
+            if (this.#bulk !== null)
+                return this.#bulk.read(size);
+        }
         return input.read_bytes(size, null).toArray();
     }
 

@@ -1,8 +1,9 @@
 /**
  * `LandingBuffer`: large reads on a GJS where `GLib.Bytes.toArray()` copies
  * (1.82, 1.90; feature-detected in notifier/platform.ts) — an fd
- * transport's reads of {@link LANDING_MIN} to {@link LANDING_MAX} bytes: a frame link's
- * reads of a frame's rest, and an IOChannel's reads after fd readiness.
+ * transport's reads of {@link LANDING_MIN} to {@link LANDING_MAX} bytes: a
+ * frame link's reads of a frame's rest, and an IOChannel's reads after fd
+ * readiness.
  *
  * There `read_bytes(n).toArray()` costs, for every read: a fresh `g_malloc`
  * of n bytes that the kernel fills (for 1 MiB, ~260 page faults of fresh
@@ -40,12 +41,20 @@ export const LANDING_MAX = 4 * 1024 * 1024;
  * Whether a read of `size` bytes goes through a landing buffer (where one is made).
  * @param size - the most bytes the read asks for.
  * @internal
+ * @example
+ * if (lands(size) && (landing ??= LandingBuffer.for(input)) !== null) chunk = landing.read(size);
  */
 export function lands(size: number): boolean {
     return size >= LANDING_MIN && size <= LANDING_MAX;
 }
 
-/** One reused C buffer that large reads of one stream land in. @internal */
+/**
+ * One reused C buffer that large reads of one stream land in.
+ * @internal
+ * @example
+ * const landing = LandingBuffer.for(input); // null where toArray() is a view
+ * const chunk = landing ? landing.read(1 << 20) : input.read_bytes(1 << 20, null).toArray();
+ */
 export class LandingBuffer {
     readonly #buffered: Gio.BufferedInputStream;
 

@@ -209,7 +209,7 @@ export class Transport {
      * first): only for a peer known to be writing (the rest of a frame) or
      * an fd known to be readable. Kind `fd` only.
      * The caller counts the bytes toward its GC policy (the frame link: io/gc.ts).
-     * @param size - the most bytes to read (all of them are allocated until a GC).
+     * @param size - the most bytes to read (`read_bytes()` allocates all of them until a GC; a landing buffer does not).
      * @returns the bytes (the read's own memory: never copied again); empty at EOF.
      * @throws the `GLib.Error` of a failed read.
      */

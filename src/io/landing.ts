@@ -93,3 +93,23 @@ export class LandingBuffer {
         return data;
     }
 }
+
+/**
+ * Takes the `available` bytes a `Gio.BufferedInputStream` holds (an async
+ * read's landing buffer, transport.ts): copied straight from its buffer
+ * where `toArray()` copies anyway, else through `read_bytes()` (whose
+ * `toArray()` is then a view, no copy).
+ * @param buffered - the buffered stream, holding `available` bytes.
+ * @param available - `buffered.get_available()`.
+ * @returns the bytes, a JS array of their own.
+ * @internal
+ * @example
+ * const chunk = takeBuffered(buffered, buffered.get_available());
+ */
+export function takeBuffered(buffered: Gio.BufferedInputStream, available: number): Uint8Array {
+    if (!bytesToArrayCopies())
+        return buffered.read_bytes(available, null).toArray();
+    const data = buffered.peek_buffer() as Uint8Array;
+    buffered.skip(data.length, null);
+    return data;
+}

@@ -4,7 +4,8 @@
 // toArray()'s copy. The landing buffer hands over every byte it read
 // (nothing stays behind for plain reads that follow) and grows to the
 // largest read; both a frame link's reads and an IOChannel's use it exactly
-// where toArray() copies, and larger reads never do.
+// where toArray() copies, and larger reads never do. There, too, an async
+// read's bytes are taken straight from its buffered stream.
 import Gio from 'gi://Gio';
 import { LANDING_MAX, LANDING_MIN, LandingBuffer } from '../../src/io/landing.js';
 import { IOChannel } from '../../src/io/channel.js';
@@ -91,6 +92,24 @@ describe('the landing buffer', () => {
         main.loop(() => channel.alive, 10);
         expect(sha256(concat(got))).toBe(sha256(data));
         expect(read.calls.count() > 0).toBe(bytesToArrayCopies());
+        channel.close();
+        reap(proc);
+        file.close();
+    });
+
+    it("takes an async read's bytes straight from its buffered stream exactly where toArray() copies", () => {
+        const data = pseudoRandom(1024 * 1024 + 3, 17);
+        const file = loaded(data);
+        const proc = Gio.Subprocess.new(['cat', file.path], Gio.SubprocessFlags.STDOUT_PIPE);
+        const peek = spyOn(Gio.BufferedInputStream.prototype, 'peek_buffer').and.callThrough();
+        // Not an fd stream: the channel reads it asynchronously, through a buffered stream of its own.
+        const wrapped = Gio.BufferedInputStream.new(proc.get_stdout_pipe() as Gio.InputStream);
+        const channel = new IOChannel(wrapped, { encoding: null });
+        const got: Uint8Array[] = [];
+        channel.signals.read.connect(chunk => void got.push(chunk.slice()));
+        main.loop(() => channel.alive, 10);
+        expect(sha256(concat(got))).toBe(sha256(data));
+        expect(peek.calls.count() > 0).toBe(bytesToArrayCopies());
         channel.close();
         reap(proc);
         file.close();

@@ -8,7 +8,7 @@
 // read's bytes are taken straight from its buffered stream.
 import Gio from 'gi://Gio';
 import { LANDING_MAX, LANDING_MIN, LandingBuffer } from '../../src/io/landing.js';
-import { IOChannel } from '../../src/io/channel.js';
+import { IOChannel, type IOChannelOptions } from '../../src/io/channel.js';
 import { openTransport } from '../../src/io/source.js';
 import { main } from '../../src/notifier/loop.js';
 import { IO_READ } from '../../src/io/monitor.js';
@@ -25,6 +25,18 @@ function loaded(data: Uint8Array): { input: Gio.FileInputStream; path: string; c
         input.close(null);
         rmtree(dir);
     } };
+}
+
+/** `cat path` read to its end through an IOChannel over `wrap(its stdout)`: all that arrived. */
+function catThroughChannel(path: string, wrap: (pipe: Gio.InputStream) => Gio.InputStream, options: IOChannelOptions): Uint8Array {
+    const proc = Gio.Subprocess.new(['cat', path], Gio.SubprocessFlags.STDOUT_PIPE);
+    const channel = new IOChannel(wrap(proc.get_stdout_pipe() as Gio.InputStream), { ...options, encoding: null });
+    const got: Uint8Array[] = [];
+    channel.signals.read.connect(chunk => void got.push(chunk.slice()));
+    main.loop(() => channel.alive, 10);
+    channel.close();
+    reap(proc);
+    return concat(got);
 }
 
 describe('the landing buffer', () => {
@@ -84,34 +96,19 @@ describe('the landing buffer', () => {
     it("serves an IOChannel's reads of 64 KiB chunks after fd readiness exactly where toArray() copies", () => {
         const data = pseudoRandom(3 * 1024 * 1024 + 7, 13);
         const file = loaded(data);
-        const proc = Gio.Subprocess.new(['cat', file.path], Gio.SubprocessFlags.STDOUT_PIPE);
         const read = spyOn(LandingBuffer.prototype, 'read').and.callThrough();
-        const channel = new IOChannel(proc.get_stdout_pipe() as Gio.InputStream, { chunkSize: LANDING_MIN, encoding: null });
-        const got: Uint8Array[] = [];
-        channel.signals.read.connect(chunk => void got.push(chunk.slice()));
-        main.loop(() => channel.alive, 10);
-        expect(sha256(concat(got))).toBe(sha256(data));
+        expect(sha256(catThroughChannel(file.path, pipe => pipe, { chunkSize: LANDING_MIN }))).toBe(sha256(data));
         expect(read.calls.count() > 0).toBe(bytesToArrayCopies());
-        channel.close();
-        reap(proc);
         file.close();
     });
 
     it("takes an async read's bytes straight from its buffered stream exactly where toArray() copies", () => {
         const data = pseudoRandom(1024 * 1024 + 3, 17);
         const file = loaded(data);
-        const proc = Gio.Subprocess.new(['cat', file.path], Gio.SubprocessFlags.STDOUT_PIPE);
         const peek = spyOn(Gio.BufferedInputStream.prototype, 'peek_buffer').and.callThrough();
         // Not an fd stream: the channel reads it asynchronously, through a buffered stream of its own.
-        const wrapped = Gio.BufferedInputStream.new(proc.get_stdout_pipe() as Gio.InputStream);
-        const channel = new IOChannel(wrapped, { encoding: null });
-        const got: Uint8Array[] = [];
-        channel.signals.read.connect(chunk => void got.push(chunk.slice()));
-        main.loop(() => channel.alive, 10);
-        expect(sha256(concat(got))).toBe(sha256(data));
+        expect(sha256(catThroughChannel(file.path, pipe => Gio.BufferedInputStream.new(pipe), {}))).toBe(sha256(data));
         expect(peek.calls.count() > 0).toBe(bytesToArrayCopies());
-        channel.close();
-        reap(proc);
         file.close();
     });
 });

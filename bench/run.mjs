@@ -80,7 +80,8 @@ const SCENARIOS = [
         name: 'worker-roundtrip', kind: 'script', needs: ['threaded', 'ThreadPool'], unit: 'calls/s', rate: true,
         extras: ['us_per_call', 'cpu_s'],
         peers: { scenario: 'rpc-roundtrip', value: r => 1e6 / r.us_per_call, extras: ['us_per_call'],
-            lines: [['gjs', 'pipe-framed-gc'], ['gjs', 'dbus-p2p'], ['node', 'fork-advanced'], ['node', 'fork-json']] },
+            lines: [['gjs', 'pipe-framed-gc'], ['gjs', 'dbus-p2p'], ['node', 'fork-advanced'], ['node', 'fork-json']],
+            local: [['gjs', 'floor', 'floor']] },
     },
     {
         name: 'worker-1mib', kind: 'script', needs: ['threaded', 'ThreadPool'], unit: 'calls/s', rate: true,
@@ -296,17 +297,21 @@ async function runScriptPeers(sc, opts) {
         return { peers_skipped: [setup.error] };
     const peers = {};
     const skipped = [];
-    for (const [peer, variant] of sc.peers.lines) {
+    // The peers' scripts, then `local` ones: this scenario's own script run as another side (worker-roundtrip.js floor).
+    const entries = [...sc.peers.lines.map(([peer, variant]) => ({ peer, variant, line: setup.lines.find(l =>
+        l.scenario === sc.peers.scenario && l.peer === peer && l.variant === variant) })),
+    ...(sc.peers.local ?? []).map(([peer, variant, side]) => ({ peer, variant, argv: ['gjs', '-m', join(gjsDir, `${sc.name}.js`), side] }))];
+    for (const { peer, variant, line, argv } of entries) {
         const key = `${peer} ${variant}`;
-        const line = setup.lines.find(l => l.scenario === sc.peers.scenario && l.peer === peer && l.variant === variant);
-        const why = line ? peerUnavailable(line.command) : 'not in benches.tsv';
+        const why = argv ? null : line ? peerUnavailable(line.command) : 'not in benches.tsv';
         if (why) {
             skipped.push(`${key}: ${why}`);
             continue;
         }
         const runs = [];
         for (let i = 0; i < opts.peerRounds; i++) {
-            const r = resultOf(await run(['bash', '-c', line.command], { cwd: peersDir, env: setup.env, timeout: line.timeout || opts.timeout }), key);
+            const r = resultOf(await run(argv ?? ['bash', '-c', line.command],
+                { cwd: argv ? root : peersDir, env: setup.env, timeout: line?.timeout || opts.timeout }), key);
             if (r instanceof Error) {
                 note(`  peer ${r.message}`);
                 continue;

@@ -43,10 +43,10 @@ export function maxRssMiB() {
 }
 
 /** `kaa` or `raw`, from the first argument; anything else throws. */
-export function impl() {
+export function impl(...others) {
     const which = ARGV[0];
-    if (which !== 'kaa' && which !== 'raw')
-        throw new Error(`first argument must be kaa or raw, not ${which}`);
+    if (which !== 'kaa' && which !== 'raw' && !others.includes(which))
+        throw new Error(`first argument must be ${['kaa', 'raw', ...others].join(', ')}, not ${which}`);
     return which;
 }
 

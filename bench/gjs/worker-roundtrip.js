@@ -4,14 +4,18 @@
 //   raw: a gjs child over Gio.Subprocess pipes with length-prefixed JSON
 //        frames, read_bytes_async/write_bytes_async (bench/gjs/_rpc-raw.js),
 //        `await` each call, in a GLib.MainLoop
+//   floor: the least GJS can do per call (bench/gjs/_floor.js: one fd
+//        watch, a blocking child, one line per message), `await` each
+//        call, in a GLib.MainLoop — run by `--peers` as `gjs floor`
 // Not timed: the worker's start and 200 warm-up calls.
-// usage: gjs -m bench/gjs/worker-roundtrip.js kaa|raw [n=10000]
+// usage: gjs -m bench/gjs/worker-roundtrip.js kaa|raw|floor [n=10000]
 import GLib from 'gi://GLib';
 import * as kaa from '../../dist/kaa.js';
 import { RawRpc } from './_rpc-raw.js';
+import { Floor } from './_floor.js';
 import { now, cpuSeconds, impl, intArg, report, fail } from './_util.js';
 
-const which = impl();
+const which = impl('floor');
 const n = intArg(1, 10000);
 const warmup = 200;
 
@@ -39,7 +43,7 @@ if (which === 'kaa') {
     kaa.main.run();
 } else {
     const loop = new GLib.MainLoop(null, false);
-    const rpc = new RawRpc();
+    const rpc = which === 'floor' ? new Floor() : new RawRpc();
     GLib.idle_add(GLib.PRIORITY_DEFAULT, () => {
         measure(() => rpc.call('noop')).then(r => (result = r), e => (error = e))
             .finally(() => rpc.stop().then(() => loop.quit()));

@@ -16,7 +16,8 @@
  *
  * Writes are queued and go out without blocking (a full socket is a status;
  * the transport's write watch waits for room), or whole and blocking with
- * `blockingWrites` (a worker: it never needs its loop while it answers).
+ * `blockingWrites` (a worker: it never needs its loop while it answers); a
+ * socket link sends, and receives where GLib can, on the socket straight.
  * As only one side ever blocks, and only on bytes the other is already
  * sending, the two cannot deadlock.
  *
@@ -29,7 +30,7 @@
 import GLib from 'gi://GLib';
 import Gio from 'gi://Gio';
 import { drainPromiseJobs } from '../notifier/jobs.js';
-import { setFdNonblocking } from '../notifier/platform.js';
+import { setFdNonblocking, socketReceiver } from '../notifier/platform.js';
 import { FRAME_GC_BYTES, collectIfDue, noteMoved } from './gc.js';
 import { IO_READ, IO_WRITE } from './monitor.js';
 import { openTransport } from './source.js';
@@ -51,6 +52,8 @@ const BURST_READ = 65536;
 const MAX_READ = 4 * 1024 * 1024;
 /** Frames from this size on free the chunks already copied as they are read. */
 const LONG_FRAME = 16 * 1024 * 1024;
+/** Reads below this size go to the socket straight, where GLib can (larger ones: the transport's path). */
+const DIRECT_READ = BURST_READ;
 
 /** Cuts frames out of a byte stream (the worker protocol's FrameReader). */
 export interface FrameParser<M> {
@@ -105,6 +108,8 @@ export class FrameLink<M> {
     readonly #blocking: boolean;
     readonly #burst: number;
     readonly #idleWait: (() => number) | null;
+    /** Reads the socket straight (`receive_bytes()`, GLib 2.80+), or null: through the transport's fd stream. */
+    readonly #receive: ((socket: Gio.Socket, size: number, timeoutUs: number) => Uint8Array) | null;
     readonly #queue: Uint8Array[] = [];
     /** Whether each queued array is the link's own (a copy) rather than the caller's. */
     readonly #owned: boolean[] = [];
@@ -119,6 +124,7 @@ export class FrameLink<M> {
         data: (chunk: Uint8Array) => this.#data(chunk),
         end: (error: unknown) => this.#end(error as Error | null),
         more: () => this.#full,
+        read: (size: number) => this.#receive && size < DIRECT_READ ? this.#receive(this.#socket as Gio.Socket, size, 0) : null,
     };
 
     /**
@@ -136,6 +142,7 @@ export class FrameLink<M> {
         this.#blocking = options.blockingWrites === true;
         this.#burst = options.readBurst ?? 0;
         this.#idleWait = socket ? options.idleWait ?? null : null;
+        this.#receive = socket ? socketReceiver() : null;
         this.#transport = openTransport(fd, IO_READ | IO_WRITE, socket === null, 'a worker link');
         if (this.#blocking)
             setFdNonblocking(fd, false); // writes wait for room; reads still follow the fd watch
@@ -167,7 +174,12 @@ export class FrameLink<M> {
             if (this.#blocking) {
                 noteMoved(0); // written from where it is: only the frame's JS objects to collect
                 try {
-                    this.#transport.writeAll(part);
+                    if (this.#socket) {
+                        for (let at = 0; at < part.length;)
+                            at += this.#socket.send_with_blocking(at ? part.subarray(at) : part, true, null);
+                    } else {
+                        this.#transport.writeAll(part);
+                    }
                 } catch (error) {
                     this.#end(error as Error);
                 }
@@ -291,7 +303,7 @@ export class FrameLink<M> {
     #readNow(size: number): Uint8Array | null {
         let chunk: Uint8Array;
         try {
-            chunk = this.#transport.readSync(size);
+            chunk = this.#receive && size < DIRECT_READ ? this.#receive(this.#socket as Gio.Socket, size, -1) : this.#transport.readSync(size);
         } catch (error) {
             this.#end(error as Error);
             return null;
@@ -326,7 +338,7 @@ export class FrameLink<M> {
             const frame = this.#queue[0];
             let n: number;
             try {
-                n = this.#transport.write(frame);
+                n = this.#writeNow(frame);
             } catch (error) {
                 this.#end(isWouldBlock(error) ? null : error as Error);
                 return;
@@ -345,6 +357,19 @@ export class FrameLink<M> {
             this.#waiting = true;
             this.#transport.waitWritable(() => this.#flush());
             return;
+        }
+    }
+
+    /** Writes what the fd takes now (0: full); a socket link sends straight (no stream poll(): ~1 µs less). */
+    #writeNow(frame: Uint8Array): number {
+        if (!this.#socket)
+            return this.#transport.write(frame);
+        try {
+            return this.#socket.send_with_blocking(frame, false, null);
+        } catch (error) {
+            if (isWouldBlock(error))
+                return 0;
+            throw error;
         }
     }
 

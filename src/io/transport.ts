@@ -50,47 +50,18 @@ import { Probe } from '../notifier/source.js';
 import { entryIn, scheduler, type ScheduledEntry } from '../notifier/scheduler.js';
 import { logException } from '../notifier/log.js';
 import { reportException } from '../notifier/sources.js';
+import { bytesToArray } from '../notifier/platform.js';
 import { LandingBuffer, lands, takeBuffered } from './landing.js';
 import { isReadable, noteRead, pollable, writeNonblocking } from './streams.js';
+import type { ReadSink, TransportKind, TransportParts } from './transport-parts.js';
 import { FdWatch, isCancelled, isWouldBlock } from './watch.js';
+
+export type { ReadSink, TransportKind, TransportParts } from './transport-parts.js';
 
 /** Reads per readiness callback at most (each up to `chunkSize`). */
 const READ_BURST = 8;
 /** The longest timer backoff between write retries, seconds. */
 const MAX_RETRY = 0.05;
-
-/** Where a transport delivers what it reads. @internal */
-export interface ReadSink {
-    /** A chunk arrived (never empty). */
-    data(chunk: Uint8Array): void;
-    /** End of file (`error` null) or a read error; reading has stopped. */
-    end(error: unknown): void;
-    /**
-     * Whether to look for more input in the same callback (a burst); by
-     * default while the stream says it is readable. A frame link answers
-     * false when its last read did not fill its buffer: one
-     * `is_readable()` less per frame.
-     */
-    more?(): boolean;
-}
-
-/** The three kinds (see the module comment). @internal */
-export type TransportKind = 'fd' | 'stream' | 'tls';
-
-/** What a transport is built from. @internal */
-export interface TransportParts {
-    kind: TransportKind;
-    /** The fd whose readability announces input, -1 when none is known. */
-    readFd: number;
-    /** The fd whose writability announces room for output, -1 when none is known. */
-    writeFd: number;
-    input: Gio.InputStream | null;
-    output: Gio.OutputStream | null;
-    /** Closes what the channel owns (or nothing with `closeFd: false`). */
-    close: () => void;
-    /** A short description for error messages (`fd 5`, `a Gio.TlsClientConnection`). */
-    label: string;
-}
 
 interface AsyncRead {
     readonly buffered: Gio.BufferedInputStream;
@@ -226,7 +197,7 @@ export class Transport {
             if (this.#bulk !== null)
                 return this.#bulk.read(size);
         }
-        return input.read_bytes(size, null).toArray();
+        return bytesToArray(input.read_bytes(size, null));
     }
 
     /**
@@ -335,7 +306,7 @@ export class Transport {
         for (let i = 0; i < READ_BURST; i++) {
             let chunk: Uint8Array;
             try {
-                chunk = this.#readOnce(input, this.#chunkSize);
+                chunk = (this.#sink as ReadSink).read?.(this.#chunkSize) ?? this.#readOnce(input, this.#chunkSize);
             } catch (error) {
                 return isWouldBlock(error) ? true : this.#fail(error);
             }

@@ -53,15 +53,16 @@ export class Encoder {
     binaryLength = 0;
     /** True when the output holds tagged objects (the decoder must walk it). */
     tagged = false;
-    /** The containers being encoded (outermost first), to catch a cycle. */
-    readonly #stack: object[] = [];
-    readonly #paths: string[] = [];
+    /** The containers being encoded (outermost first), to catch a cycle; made at the first container. */
+    #stack: object[] | null = null;
+    #paths: string[] | null = null;
 
     /**
      * Turns `value` into JSON-ready data.
      * @param value - the value to send.
      * @param path - how to name it in an error (`args`, `result`).
-     * @returns the JSON-ready form.
+     * @returns the JSON-ready form (an array of plain JSON values is returned
+     *   as it is, not copied: turn it into text before it may change).
      * @throws TypeError naming the path of a value that cannot be sent.
      * @example
      * const enc = new Encoder(); const json = JSON.stringify(enc.encode(args, 'args'));
@@ -87,7 +88,9 @@ export class Encoder {
         case 'bigint':
             return this.#tag({ [TAG]: 'i', v: value.toString() });
         case 'object':
-            return value === null ? null : this.#object(value, path);
+            if (value === null)
+                return null;
+            return Array.isArray(value) && isPlainArray(value) ? value : this.#object(value, path);
         default:
             throw new TypeError(`${path}: ${describeValue(value)} cannot be sent to or from a worker (allowed: ${ALLOWED})`);
         }
@@ -114,19 +117,21 @@ export class Encoder {
             return this.#blob('g', value.toArray());
         if (value instanceof Date)
             return this.#tag({ [TAG]: 'd', v: Number.isNaN(value.getTime()) ? null : value.getTime() });
+        const stack = this.#stack ??= [];
+        const paths = this.#paths ??= [];
         // A cycle can only exist below some depth: look for one only from there (cheap for the usual flat values).
-        if (this.#stack.length >= CYCLE_CHECK_DEPTH) {
-            const at = this.#stack.indexOf(value);
+        if (stack.length >= CYCLE_CHECK_DEPTH) {
+            const at = stack.indexOf(value);
             if (at >= 0)
-                throw new TypeError(`${this.#paths[at]}: a cycle (it contains itself, at ${path}) cannot be sent to or from a worker`);
+                throw new TypeError(`${paths[at]}: a cycle (it contains itself, at ${path}) cannot be sent to or from a worker`);
         }
-        this.#stack.push(value);
-        this.#paths.push(path);
+        stack.push(value);
+        paths.push(path);
         try {
             return this.#container(value, path);
         } finally {
-            this.#stack.pop();
-            this.#paths.pop();
+            stack.pop();
+            paths.pop();
         }
     }
 
@@ -195,6 +200,45 @@ export class Encoder {
         }
         return this.#tag({ [TAG]: 'e', v: out });
     }
+}
+
+/**
+ * Whether `value` is sent as it is, with no tag and no walk: a string
+ * shorter than 64 Ki units, a boolean, null, a finite number other than -0.
+ * @param value - anything.
+ * @returns true for such a value.
+ * @example
+ * const frame = isPlain(value) ? encodeFrame([RESULT, id, 1, value], null) : encodeResult(id, true, value);
+ */
+export function isPlain(value: unknown): boolean {
+    switch (typeof value) {
+    case 'string':
+        return value.length < BIG_STRING;
+    case 'boolean':
+        return true;
+    case 'number':
+        return Number.isFinite(value) && (value !== 0 || 1 / value > 0);
+    case 'object':
+        return value === null;
+    default:
+        return false;
+    }
+}
+
+/**
+ * Whether every element of `array` {@link isPlain} (a hole or `undefined`
+ * is not): such an array is sent as it is, with no Encoder, copy or walk.
+ * @param array - the array.
+ * @returns true when every element is plain.
+ * @example
+ * const enc = isPlainArray(args) ? null : new Encoder();
+ */
+export function isPlainArray(array: readonly unknown[]): boolean {
+    for (let i = 0; i < array.length; i++) {
+        if (!isPlain(array[i]))
+            return false;
+    }
+    return true;
 }
 
 /** `path.key`, or `path["odd key"]` when the key is not an identifier. */

@@ -13,7 +13,7 @@
 import { describeValue } from '../notifier/errors.js';
 import { logException } from '../notifier/log.js';
 import { InProgress } from '../async/inprogress.js';
-import { Encoder } from './codec.js';
+import { Encoder, isPlain } from './codec.js';
 import { encodeFrame, encodeFrameParts, MAIN_CALL, RESULT, type Message } from './protocol.js';
 
 /** What a worker host gives this module: a way to send frames to the main process. */
@@ -132,6 +132,8 @@ export function serveMainCall(message: Message, reply: (frame: Uint8Array | Uint
  * link.send(encodeResult(id, true, value));
  */
 export function encodeResult(id: number, ok: boolean, value: unknown): Uint8Array | Uint8Array[] {
+    if (ok && isPlain(value))
+        return encodeFrame([RESULT, id, 1, value], null); // nothing to tag or carry: no Encoder
     let encoder = new Encoder();
     try {
         return encodeFrameParts([RESULT, id, ok ? 1 : 0, encoder.encode(value, ok ? 'result' : 'error')], encoder);

@@ -21,7 +21,7 @@ import { describeValue } from '../notifier/errors.js';
 import { defer } from '../notifier/scheduler.js';
 import { InProgress, onAbort } from '../async/inprogress.js';
 import { InProgressStatus } from '../async/status.js';
-import { Encoder } from './codec.js';
+import { Encoder, isPlainArray } from './codec.js';
 import { CALL, CALL_PROGRESS, encodeFrameParts } from './protocol.js';
 import { ThreadPool } from './pool.js';
 import { DEFAULT_POOL, poolNamed } from './registry.js';
@@ -169,8 +169,8 @@ function poolOf(target: string | ThreadPool | undefined): ThreadPool {
  */
 export function submit(pool: ThreadPool, fn: Shipped | { readonly key: string; readonly label: string }, args: unknown[],
     options: ThreadedOptions): ThreadInProgress<unknown> {
-    const encoder = new Encoder();
-    const encoded = encoder.encode(args, 'args');
+    const encoder = isPlainArray(args) ? null : new Encoder(); // plain JSON arguments: no Encoder, no walk
+    const encoded = encoder ? encoder.encode(args, 'args') : args;
     const id = nextCallId++;
     const key = 'key' in fn ? fn.key : fn.id;
     const frame = encodeFrameParts([CALL, id, key, encoded, options.progress ? CALL_PROGRESS : 0], encoder);

@@ -6,7 +6,8 @@
 // stderr a spec can read).
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
-import { fdAdd, isUnixStream, setFdNonblocking, signalAdd, streamFd, unixApi, unixInputStream, unixOutputStream } from '../../src/notifier/platform.js';
+import { bytesToArray, fdAdd, isUnixStream, setFdNonblocking, signalAdd, socketReceiver, streamFd, unixApi, unixInputStream, unixOutputStream } from '../../src/notifier/platform.js';
+import { socketPair } from '../../src/io/socket-pair.js';
 import { runExample } from '../examples/example-child.js';
 
 const SIGUSR1 = 10;
@@ -107,6 +108,26 @@ describe('the platform module', () => {
         iterateUntil(() => got > 0);
         expect(got).toBe(1);
         expect(GLib.MainContext.default().find_source_by_id(id)).toBeNull();
+    });
+
+    it('reads a GLib.Bytes as toArray() does, and a socket straight exactly where GLib has receive_bytes()', () => {
+        const bytes = new GLib.Bytes(new Uint8Array([1, 2, 3]));
+        expect(bytesToArray(bytes)).toEqual(bytes.toArray());
+        const receive = socketReceiver();
+        expect(receive !== null).toBe(typeof (Gio.Socket.prototype as unknown as Record<string, unknown>).receive_bytes === 'function');
+        if (receive === null)
+            return;
+        const [a, b] = socketPair();
+        try {
+            a.send(new Uint8Array([7, 8, 9]), null);
+            expect(receive(b, 256, -1)).toEqual(new Uint8Array([7, 8, 9]));
+            expect(() => receive(b, 256, 0)).toThrowMatching(e => e instanceof GLib.Error && e.matches(Gio.IOErrorEnum, Gio.IOErrorEnum.WOULD_BLOCK));
+            a.close();
+            expect(receive(b, 256, -1).length).toBe(0); // EOF
+        } finally {
+            a.close();
+            b.close();
+        }
     });
 
     it('throws GLib.Error for a closed fd', () => {

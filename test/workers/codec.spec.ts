@@ -3,7 +3,7 @@
 // values are refused and how the error names them, and how malformed or
 // oversized frames fail.
 import GLib from 'gi://GLib';
-import { Encoder } from '../../src/workers/codec.js';
+import { Encoder, isPlain, isPlainArray } from '../../src/workers/codec.js';
 import { FRAME_HEAD_READ } from '../../src/io/link.js';
 import { FrameReader, MAX_FRAME_BYTES, RESULT, encodeFrame, encodeFrameParts, type Message } from '../../src/workers/protocol.js';
 import { InProgressAborted, WorkerError } from '../../src/notifier/errors.js';
@@ -170,6 +170,46 @@ describe('the worker framing', () => {
             reader.push(frame);
             expect(reader.next()).toEqual(message);
         }
+    });
+
+    it('marks a short ASCII JSON as such, and reads it the same whole, split or after another frame', () => {
+        const ascii = encodeFrame([RESULT, 3, 1, 'plain'], null), other = encodeFrame([RESULT, 4, 1, 'é'], null);
+        expect(ascii[0] & 2).toBe(2); // FLAG_ASCII: read without a TextDecoder
+        expect(other[0] & 2).toBe(0);
+        const both = new Uint8Array(other.length + ascii.length);
+        both.set(other);
+        both.set(ascii, other.length);
+        for (const step of [1, 5, 13, both.length]) {
+            const reader = new FrameReader();
+            const out: Message[] = [];
+            for (let at = 0; at < both.length; at += step) {
+                reader.push(both.subarray(at, at + step));
+                for (let m = reader.next(); m; m = reader.next())
+                    out.push(m);
+            }
+            expect(out).toEqual([[RESULT, 4, 1, 'é'], [RESULT, 3, 1, 'plain']]);
+        }
+    });
+
+    it('sends an array of plain JSON values as it is, and walks one holding anything else', () => {
+        const plain = [1, 'two', true, null, -1.5];
+        expect(isPlainArray(plain)).toBeTrue();
+        expect(new Encoder().encode(plain, 'args')).toBe(plain);
+        // eslint-disable-next-line no-sparse-arrays
+        for (const odd of [[-0], [undefined], [NaN], [Infinity], [1n], [[1]], [{}], ['x'.repeat(65536)], [, 1]]) {
+            expect(isPlainArray(odd)).withContext(String(odd)).toBeFalse();
+            const encoder = new Encoder();
+            const frame = encodeFrame([RESULT, 1, 1, encoder.encode(odd, 'args')], encoder);
+            const reader = new FrameReader();
+            reader.push(frame);
+            const back = ((reader.next() as Message)[3] as unknown[])[0];
+            if (typeof odd[0] === 'object')
+                expect(back).withContext(String(odd)).toEqual(odd[0]);
+            else
+                expect(Object.is(back, odd[0])).withContext(String(odd)).toBeTrue();
+        }
+        expect(isPlain(-0)).toBeFalse();
+        expect(isPlain(0)).toBeTrue();
     });
 
     it('cuts several frames out of one chunk and one frame out of many', () => {

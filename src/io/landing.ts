@@ -27,7 +27,7 @@
  * @module
  */
 import Gio from 'gi://Gio';
-import { bytesToArrayCopies } from '../notifier/platform.js';
+import { bytesToArray, bytesToArrayCopies } from '../notifier/platform.js';
 
 /** Reads from this size on go through a landing buffer (where it pays). */
 export const LANDING_MIN = 65536;
@@ -91,6 +91,42 @@ export class LandingBuffer {
         const data = buffered.peek_buffer() as Uint8Array;
         buffered.skip(data.length, null);
         return data;
+    }
+}
+
+/**
+ * One stream's synchronous reads: those {@link lands} says go through a
+ * {@link LandingBuffer} where that pays (made on the first one), the rest
+ * through `read_bytes()`.
+ * @internal
+ * @example
+ * const reads = new SyncReads(input);
+ * const chunk = reads.read(1 << 20); // empty at EOF
+ */
+export class SyncReads {
+    readonly #input: Gio.InputStream;
+    /** Made on the first large read; null where landing does not pay (asked once). */
+    #landing: LandingBuffer | null | undefined;
+
+    /** @param input - the stream read (never closed here). */
+    constructor(input: Gio.InputStream) {
+        this.#input = input;
+    }
+
+    /**
+     * Reads once, blocking like a read of the stream.
+     * @param size - the most bytes to read.
+     * @returns the bytes; empty at EOF.
+     * @throws the `GLib.Error` of a failed read.
+     */
+    read(size: number): Uint8Array {
+        if (lands(size)) {
+            if (this.#landing === undefined)
+                this.#landing = LandingBuffer.for(this.#input);
+            if (this.#landing !== null)
+                return this.#landing.read(size);
+        }
+        return bytesToArray(this.#input.read_bytes(size, null));
     }
 }
 

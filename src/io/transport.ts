@@ -50,8 +50,7 @@ import { Probe } from '../notifier/source.js';
 import { entryIn, scheduler, type ScheduledEntry } from '../notifier/scheduler.js';
 import { logException } from '../notifier/log.js';
 import { reportException } from '../notifier/sources.js';
-import { bytesToArray } from '../notifier/platform.js';
-import { LandingBuffer, lands, takeBuffered } from './landing.js';
+import { SyncReads, takeBuffered } from './landing.js';
 import { isReadable, noteRead, pollable, writeNonblocking } from './streams.js';
 import type { ReadSink, TransportKind, TransportParts } from './transport-parts.js';
 import { FdWatch, isCancelled, isWouldBlock } from './watch.js';
@@ -97,8 +96,8 @@ export class Transport {
     #closed = false;
     /** The landing buffer of async reads (made on the first one). */
     #landing: Gio.BufferedInputStream | null = null;
-    /** Where large reads land where that pays (landing.ts): made on the first one; null where it does not pay. */
-    #bulk: LandingBuffer | null | undefined;
+    /** The synchronous reads of `#input` (large ones land in a reused buffer where that pays: landing.ts). */
+    readonly #reads: SyncReads | null;
     #onWritable: (() => void) | null = null;
     #wokeByFd = false;
     /** The current `waitWritable()` waits on the fd (not on a retry timer). */
@@ -112,6 +111,7 @@ export class Transport {
         this.fd = parts.readFd >= 0 ? parts.readFd : parts.writeFd;
         this.label = parts.label;
         this.#input = parts.input;
+        this.#reads = parts.input ? new SyncReads(parts.input) : null;
         this.#output = parts.output;
         this.#close = parts.close;
         this.#inputPollable = pollable(parts.input);
@@ -186,18 +186,7 @@ export class Transport {
      * @throws the `GLib.Error` of a failed read.
      */
     readSync(size: number): Uint8Array {
-        return this.#readOnce(this.#input as Gio.InputStream, size);
-    }
-
-    /** One read: into the landing buffer where that pays (landing.ts), else `read_bytes()`. */
-    #readOnce(input: Gio.InputStream, size: number): Uint8Array {
-        if (lands(size)) {
-            if (this.#bulk === undefined)
-                this.#bulk = LandingBuffer.for(input);
-            if (this.#bulk !== null)
-                return this.#bulk.read(size);
-        }
-        return bytesToArray(input.read_bytes(size, null));
+        return (this.#reads as SyncReads).read(size);
     }
 
     /**
@@ -302,11 +291,11 @@ export class Transport {
     #onReadable(condition: GLib.IOCondition): boolean {
         if (condition & GLib.IOCondition.NVAL)
             return this.#fail(new Error(`${this.label} was closed by someone else while kaa was reading from it`));
-        const input = this.#input as Gio.InputStream;
+        const input = this.#input as Gio.InputStream, reads = this.#reads as SyncReads;
         for (let i = 0; i < READ_BURST; i++) {
             let chunk: Uint8Array;
             try {
-                chunk = (this.#sink as ReadSink).read?.(this.#chunkSize) ?? this.#readOnce(input, this.#chunkSize);
+                chunk = (this.#sink as ReadSink).read?.(this.#chunkSize) ?? reads.read(this.#chunkSize);
             } catch (error) {
                 return isWouldBlock(error) ? true : this.#fail(error);
             }

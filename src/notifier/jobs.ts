@@ -7,8 +7,9 @@
  * internal `_promiseNative.drainMicrotaskQueue()` (present in GJS 1.74 and
  * later). The scheduler uses the same call to settle reactions between two
  * timers it fires in one dispatch, so "promise reactions settle before the
- * next timer fires" holds either way. Where the call is missing, the
- * scheduler does not batch.
+ * next timer fires" holds either way; a kaa-driven iteration uses it once
+ * its dispatch ran kaa callbacks (iteration.ts). Where the call is missing,
+ * the scheduler does not batch.
  */
 interface PromiseNative {
     drainMicrotaskQueue?: () => void;

@@ -18,7 +18,8 @@
  *
  * kaa runs phases 1–5 when it iterates the loop itself (`run()`, `loop()`,
  * `step()`, `wait()`). A loop kaa does not iterate (a host's, a
- * `Gio.Application`'s) runs phase 2; the driver then runs phases 3–5 from
+ * `Gio.Application`'s) runs phase 2 (sources.ts holds the checkpoint there,
+ * after each outermost kaa callback); the driver then runs phases 3–5 from
  * a callback inside that loop ({@link requestHostFlush}).
  *
  * The GJS 1.74 trap: a blocking loop started inside a promise job (after any

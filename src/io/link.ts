@@ -279,15 +279,16 @@ export class FrameLink<M> {
     }
 
     /**
-     * Settles what the frames started, then, when the owner allows it, waits
-     * for the next frame without returning to the loop.
+     * When the owner allows it (`idleWait`), settles what the frames started
+     * and waits for the next frame without returning to the loop.
      * @returns true when a frame (or EOF) is there to read.
      */
     #waitForFrame(): boolean {
-        // Let `await`s on what the frames settled resume now, not one loop iteration later.
-        drainPromiseJobs();
         if (this.#closed || this.#idleWait === null)
             return false;
+        // Let `await`s on what the frames settled resume before it blocks. (Without a wait, the
+        // loop's checkpoint after the dispatch runs them, on a shallower stack: notifier/iteration.ts.)
+        drainPromiseJobs();
         const seconds = this.#idleWait();
         if (!(seconds > 0))
             return false;

@@ -5,7 +5,11 @@
  *      gets fresh sources (GLib never dispatches a dispatching source again);
  *   2. poll and dispatch — one `iteration()` of the default
  *      `GLib.MainContext`: GLib polls and runs every ready source (kaa's
- *      timers, fd and child watches, deferred calls, GJS's promise jobs);
+ *      timers, fd and child watches, deferred calls, GJS's promise jobs),
+ *      then a promise-job checkpoint when kaa callbacks ran: the reactions
+ *      to what they settled run here, on a shallow stack, not in the next
+ *      iteration (SpiderMonkey records the JS stack whenever a Promise is
+ *      made or settled: deep inside a dispatch that costs per frame);
  *   3. re-arm — every kaa source GJS dropped during a GC comes back
  *      (source.ts, the one place this is done);
  *   4. end-of-iteration work — callbacks queued with {@link atIterationEnd}
@@ -14,7 +18,8 @@
  *
  * kaa runs phases 1–5 when it iterates the loop itself (`run()`, `loop()`,
  * `step()`, `wait()`). A loop kaa does not iterate (a host's, a
- * `Gio.Application`'s) runs phase 2; the driver then runs phases 3–5 from
+ * `Gio.Application`'s) runs phase 2 (sources.ts holds the checkpoint there,
+ * after each outermost kaa callback); the driver then runs phases 3–5 from
  * a callback inside that loop ({@link requestHostFlush}).
  *
  * The GJS 1.74 trap: a blocking loop started inside a promise job (after any
@@ -52,6 +57,8 @@ export function iterationCount(): number {
 export function iterate(block: boolean): void {
     aimTimers();
     const dispatched = pollAndDispatch(block);
+    if (dispatched)
+        drainPromiseJobs(); // the checkpoint of phase 2
     finishIteration(dispatched);
 }
 

@@ -23,6 +23,7 @@ import GLib from 'gi://GLib';
 import system from 'system';
 import { SystemExit } from './errors.js';
 import { logException } from './log.js';
+import { drainPromiseJobs } from './jobs.js';
 import { fdAdd, signalAdd } from './platform.js';
 import { state } from './state.js';
 
@@ -83,10 +84,13 @@ function guard<A extends unknown[]>(fn: (...args: A) => boolean): { id: number; 
         } finally {
             counters.depth--;
         }
-        // Dispatched by a loop kaa does not iterate (an application's, a host's):
-        // its driver runs the end of the iteration.
-        if (counters.depth === 0 && state.depth === 0)
+        // Dispatched by a loop kaa does not iterate (an application's, a host's): the
+        // reactions to what the callback did run now (iteration.ts's checkpoint, here
+        // after each outermost callback), and its driver runs the end of the iteration.
+        if (counters.depth === 0 && state.depth === 0) {
+            drainPromiseJobs();
             state.driver?.wake();
+        }
         if (!keep)
             live.delete(record.id);
         return keep;

@@ -199,10 +199,18 @@ export class ThreadPool {
         };
     }
 
-    /** Queues a call. @internal */
+    /** Queues a call (or hands it to an idle worker at once when none waits). @internal */
     submit(job: Job): void {
-        this.#queue.push(job);
         active.add(this);
+        if (this.#queue.size === 0) {
+            const worker = this.#readyWorker();
+            if (worker) {
+                worker.run(job);
+                this.#armIdle();
+                return;
+            }
+        }
+        this.#queue.push(job);
         this.#dispatch();
     }
 
@@ -237,6 +245,17 @@ export class ThreadPool {
     }
 
     #takeWorker(): Worker | null {
+        const ready = this.#readyWorker();
+        if (ready)
+            return ready;
+        let running = 0;
+        for (const w of this.#workers)
+            running += w.running ? 1 : 0;
+        return running < this.#size ? this.#spawn() : null;
+    }
+
+    /** A worker that can take a call now without a spawn, or null. */
+    #readyWorker(): Worker | null {
         if (this.#config.concurrent) {
             for (const w of this.#workers) {
                 if (w.running)
@@ -248,10 +267,7 @@ export class ThreadPool {
             if (w.running && w.load === 0)
                 return w;
         }
-        let running = 0;
-        for (const w of this.#workers)
-            running += w.running ? 1 : 0;
-        return running < this.#size ? this.#spawn() : null;
+        return null;
     }
 
     #spawn(): Worker | null {
@@ -279,7 +295,8 @@ export class ThreadPool {
             return;
         }
         this.#idle.push(worker);
-        this.#trim();
+        if (this.#workers.size > this.#size)
+            this.#trim(); // `size` was lowered while it ran
         this.#armIdle();
     }
 

@@ -15,7 +15,7 @@
  * @module
  */
 import Gio from 'gi://Gio';
-import { preciseNow } from '../notifier/clock.js';
+import { now } from '../notifier/clock.js';
 import { WorkerError } from '../notifier/errors.js';
 import { addStatisticsHook } from '../notifier/loop.js';
 import { unixOutputStream } from '../notifier/platform.js';
@@ -284,7 +284,7 @@ export class Worker {
                 return; // aborted meanwhile
             this.#calls.delete(job.id);
             job.state = 'done';
-            this.idleSince = preciseNow();
+            this.idleSince = now(); // the loop's clock (within 1 ms): no GI call per result
             try {
                 if (!job.ip.finished) {
                     if (message[2])

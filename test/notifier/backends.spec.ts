@@ -60,6 +60,21 @@ host.run();`);
         expect(r.stdout).toBe('ready\n');
     });
 
+    it('runs the promise reactions to what a kaa callback did before the host dispatches its next source', async () => {
+        // Both sources are due when the host's first iteration begins; kaa's was attached first.
+        const r = await runGjs(`${prelude}
+const host = new GLib.MainLoop(null, false);
+kaa.main.init('thread', { shutdown: () => host.quit() });
+kaa.main.run({threaded: true});
+const log = [];
+new kaa.OneShotTimer(() => { log.push('kaa'); void Promise.resolve().then(() => log.push('reaction')); }).start(0.01);
+GLib.timeout_add(GLib.PRIORITY_DEFAULT, 10, () => { log.push('raw'); return false; });
+GLib.timeout_add(GLib.PRIORITY_DEFAULT, 100, () => { print(log.join(' ')); host.quit(); return false; });
+GLib.usleep(30000);
+host.run();`);
+        expect(r.stdout).toBe('kaa reaction raw\n');
+    });
+
     it('refuses a blocking run() under the thread backend', async () => {
         const r = await runGjs(`${prelude}
 kaa.main.init('thread');

@@ -150,6 +150,23 @@ describe('kaa.main.step', () => {
         expect(ran).toBeTrue();
         expect(steps).toBeGreaterThanOrEqual(1);
     });
+
+    it('runs the promise reactions to what a dispatch settled before that iteration\'s step', () => {
+        // The checkpoint after the dispatch (iteration.ts): not one iteration later, deep in GJS's job source.
+        const log: string[] = [];
+        const onStep = () => {
+            if (log.length)
+                log.push('step');
+        };
+        signals.step.connect(onStep);
+        defer(() => {
+            log.push('callback');
+            void Promise.resolve().then(() => log.push('reaction'));
+        });
+        main.loop(() => !log.includes('reaction') || !log.includes('step'), 2);
+        signals.step.disconnect(onStep);
+        expect(log.slice(0, 3)).toEqual(['callback', 'reaction', 'step']);
+    });
 });
 
 describe('kaa.main.init', () => {

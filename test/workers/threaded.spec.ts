@@ -365,6 +365,20 @@ print(kaa.getThreadPool('kaa::default') === pool);`);
         expect(pids.filter(processAlive).length).toBe(1);
     });
 
+    it('stops the workers beyond a size lowered while they ran, once their calls finished', () => {
+        const pool = new ThreadPool({ size: 2 });
+        const f = threaded(pool)((ms: number) => {
+            imports.gi.GLib.usleep(ms * 1000);
+            return new imports.gi.Gio.Credentials().get_unix_pid();
+        });
+        const calls = [f(300), f(300)];
+        expect(pool.statistics().busy).toBe(2);
+        pool.size = 1;
+        const pids = calls.map(ip => ip.wait(5));
+        waitUntil(() => pool.statistics().workers === 1, 3);
+        expect(pids.filter(processAlive).length).toBe(1);
+    });
+
     it('fails the calls of a worker that writes garbage into the protocol, and replaces it', async () => {
         const pool = new ThreadPool();
         const corrupt = threaded(pool)(() => {

@@ -124,7 +124,7 @@ export class FrameLink<M> {
         data: (chunk: Uint8Array) => this.#data(chunk),
         end: (error: unknown) => this.#end(error as Error | null),
         more: () => this.#full,
-        read: (size: number) => this.#receive && size < DIRECT_READ ? this.#receive(this.#socket as Gio.Socket, size, 0) : null,
+        read: (size: number) => this.#receiveDirect(size, 0),
     };
 
     /**
@@ -304,7 +304,7 @@ export class FrameLink<M> {
     #readNow(size: number): Uint8Array | null {
         let chunk: Uint8Array;
         try {
-            chunk = this.#receive && size < DIRECT_READ ? this.#receive(this.#socket as Gio.Socket, size, -1) : this.#transport.readSync(size);
+            chunk = this.#receiveDirect(size, -1) ?? this.#transport.readSync(size);
         } catch (error) {
             this.#end(error as Error);
             return null;
@@ -315,6 +315,15 @@ export class FrameLink<M> {
         }
         noteMoved(size);
         return chunk;
+    }
+
+    /**
+     * A small read straight from the socket (`receive_bytes()`, where GLib has it); null: read through the transport.
+     * @param size - the most bytes to read.
+     * @param timeoutUs - -1 waits for data, 0 does not.
+     */
+    #receiveDirect(size: number, timeoutUs: number): Uint8Array | null {
+        return this.#receive && size < DIRECT_READ ? this.#receive(this.#socket as Gio.Socket, size, timeoutUs) : null;
     }
 
     #deliver(): void {
